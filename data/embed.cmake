@@ -1,0 +1,6 @@
+# Writes the embedded files as raw string literals (see include/jogtrack_data.h).
+file(READ ${SRC}/common-passwords.txt passwords)
+file(READ ${SRC}/openapi.json openapi)
+file(WRITE ${OUT} "#include \"jogtrack_data.h\"\nnamespace jogtrack::data {\n")
+file(APPEND ${OUT} "std::string_view common_passwords() { return R\"JTDATA(${passwords})JTDATA\"; }\n")
+file(APPEND ${OUT} "std::string_view openapi_json() { return R\"JTDATA(${openapi})JTDATA\"; }\n}\n")

@@ -1,0 +1,76 @@
+#include "common/dates.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace jogtrack {
+
+using namespace std::chrono;
+
+namespace {
+bool parse_digits(std::string_view text, int& out) {
+  for (char c : text)
+    if (c < '0' || c > '9') return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+}  // namespace
+
+std::optional<Days> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int y = 0, m = 0, d = 0;
+  if (!parse_digits(text.substr(0, 4), y) || !parse_digits(text.substr(5, 2), m) ||
+      !parse_digits(text.substr(8, 2), d))
+    return std::nullopt;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd};
+}
+
+std::string format_date(Days value) {
+  year_month_day ymd{value};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+IsoWeek iso_week(Days value) {
+  // The ISO week belongs to the year that holds its Thursday.
+  const weekday wd{value};
+  const int iso_weekday = static_cast<int>(wd.iso_encoding());  // Mon=1..Sun=7
+  const Days thursday = value + days{4 - iso_weekday};
+  const year iso_year = year_month_day{thursday}.year();
+  const Days jan1 = sys_days{iso_year / January / 1};
+  const int week = static_cast<int>((thursday - jan1).count() / 7) + 1;
+  return IsoWeek{static_cast<int>(iso_year), week};
+}
+
+Days iso_week_monday(IsoWeek w) {
+  // January 4th is always in ISO week 1.
+  const Days jan4 = sys_days{year{w.year} / January / 4};
+  const int jan4_weekday = static_cast<int>(weekday{jan4}.iso_encoding());
+  const Days week1_monday = jan4 - days{jan4_weekday - 1};
+  return week1_monday + days{7 * (w.week - 1)};
+}
+
+Days today_utc() { return floor<days>(system_clock::now()); }
+
+std::int64_t unix_now() {
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_timestamp(std::int64_t unix_seconds) {
+  const sys_seconds t{seconds{unix_seconds}};
+  const Days day = floor<days>(t);
+  const hh_mm_ss<seconds> hms{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(day).c_str(),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::string now_timestamp() { return format_timestamp(unix_now()); }
+
+}  // namespace jogtrack

@@ -1,0 +1,31 @@
+// Calendar dates, ISO-8601 weeks and RFC 3339 timestamps, all in UTC.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jogtrack {
+
+using Days = std::chrono::sys_days;
+
+// Parses a strict "YYYY-MM-DD" that names a real calendar day.
+std::optional<Days> parse_date(std::string_view text);
+std::string format_date(Days day);
+
+struct IsoWeek {
+  int year;  // ISO week-numbering year (may differ from the calendar year)
+  int week;  // 1..53
+  bool operator==(const IsoWeek&) const = default;
+};
+IsoWeek iso_week(Days day);
+Days iso_week_monday(IsoWeek week);
+
+Days today_utc();
+// Seconds since the epoch, and the same as "YYYY-MM-DDTHH:MM:SSZ".
+std::int64_t unix_now();
+std::string format_timestamp(std::int64_t unix_seconds);
+std::string now_timestamp();
+
+}  // namespace jogtrack
