@@ -6,8 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   librestinio-dev libasio-dev libfmt-dev libspdlog-dev rapidjson-dev
-  libcpp-jwt-dev nlohmann-json3-dev libsodium-dev
-  libsoci-dev libsqlite3-dev sqlite3 libpq-dev
+  nlohmann-json3-dev libsodium-dev
+  libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
   libcurl4-openssl-dev libhiredis-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-requests

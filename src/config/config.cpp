@@ -1,0 +1,134 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+namespace jogtrack::config {
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> all = {
+      {"JOGTRACK_LISTEN", "--listen", "address:port to listen on (port 0 picks a free port)"},
+      {"JOGTRACK_DATABASE_URL", "--database-url", "sqlite:PATH or postgresql://user:pass@host:port/db"},
+      {"JOGTRACK_REDIS_URL", "--redis-url", "redis://host:port/db for refresh tokens and rate limits"},
+      {"JOGTRACK_JWT_SECRET", "--jwt-secret", "HS256 key, at least 32 bytes"},
+      {"JOGTRACK_JWT_SECRET_FILE", "--jwt-secret-file", "file holding the HS256 key"},
+      {"JOGTRACK_ACCESS_TOKEN_TTL", "--access-token-ttl", "access-token lifetime, seconds"},
+      {"JOGTRACK_REFRESH_TOKEN_TTL", "--refresh-token-ttl", "refresh-token lifetime, seconds"},
+      {"JOGTRACK_WEATHER_FORECAST_URL", "--weather-forecast-url", "Open-Meteo forecast endpoint"},
+      {"JOGTRACK_WEATHER_ARCHIVE_URL", "--weather-archive-url", "Open-Meteo archive endpoint"},
+      {"JOGTRACK_WEATHER_TIMEOUT_MS", "--weather-timeout-ms", "time allowed for one weather lookup"},
+      {"JOGTRACK_THREADS", "--threads", "worker threads (default: number of cores)"},
+      {"JOGTRACK_PASSWORD_MIN_LENGTH", "--password-min-length", "shortest password accepted"},
+      {"JOGTRACK_LOG_LEVEL", "--log-level", "trace, debug, info, warn or error"},
+      {"JOGTRACK_LOG_FORMAT", "--log-format", "text or json"},
+      {"JOGTRACK_DB_POOL_SIZE", "--db-pool-size", "database connections (default: 2 x threads + 2)"},
+  };
+  return all;
+}
+
+namespace {
+
+std::int64_t parse_int(const std::string& name, const std::string& text, std::int64_t min,
+                       std::int64_t max) {
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size())
+    throw ConfigError(name + ": '" + text + "' is not an integer");
+  if (value < min || value > max)
+    throw ConfigError(name + ": " + text + " is out of range " + std::to_string(min) + ".." +
+                      std::to_string(max));
+  return value;
+}
+
+void parse_listen(const std::string& text, Config& cfg) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw ConfigError("JOGTRACK_LISTEN: '" + text + "' is not host:port");
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  cfg.listen_host = host;
+  cfg.listen_port =
+      static_cast<std::uint16_t>(parse_int("JOGTRACK_LISTEN port", text.substr(colon + 1), 0, 65535));
+}
+
+void require_url(const std::string& name, const std::string& url) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    throw ConfigError(name + ": '" + url + "' is not an http(s) URL");
+}
+
+void require_one_of(const std::string& name, const std::string& value,
+                    std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed)
+    if (value == a) return;
+  throw ConfigError(name + ": '" + value + "' is not one of the allowed values");
+}
+
+}  // namespace
+
+Config parse_config(const std::map<std::string, std::string>& values) {
+  Config cfg;
+  auto get = [&](const char* key) -> const std::string* {
+    auto it = values.find(key);
+    return it == values.end() ? nullptr : &it->second;
+  };
+  if (auto v = get("JOGTRACK_LISTEN")) parse_listen(*v, cfg);
+  if (auto v = get("JOGTRACK_DATABASE_URL")) {
+    if (v->rfind("sqlite:", 0) != 0 && v->rfind("postgresql://", 0) != 0 &&
+        v->rfind("postgres://", 0) != 0)
+      throw ConfigError("JOGTRACK_DATABASE_URL: expected sqlite:PATH or postgresql://...");
+    if (*v == "sqlite:") throw ConfigError("JOGTRACK_DATABASE_URL: sqlite: needs a path");
+    cfg.database_url = *v;
+  }
+  if (auto v = get("JOGTRACK_REDIS_URL"); v && !v->empty()) {
+    if (v->rfind("redis://", 0) != 0) throw ConfigError("JOGTRACK_REDIS_URL: expected redis://host:port/db");
+    cfg.redis_url = *v;
+  }
+  if (auto v = get("JOGTRACK_JWT_SECRET"); v && !v->empty()) {
+    if (v->size() < 32) throw ConfigError("JOGTRACK_JWT_SECRET: must be at least 32 bytes");
+    cfg.jwt_secret = *v;
+  }
+  if (auto v = get("JOGTRACK_JWT_SECRET_FILE"); v && !v->empty()) cfg.jwt_secret_file = *v;
+  if (auto v = get("JOGTRACK_ACCESS_TOKEN_TTL"))
+    cfg.access_token_ttl = parse_int("JOGTRACK_ACCESS_TOKEN_TTL", *v, 1, 86400 * 7);
+  if (auto v = get("JOGTRACK_REFRESH_TOKEN_TTL"))
+    cfg.refresh_token_ttl = parse_int("JOGTRACK_REFRESH_TOKEN_TTL", *v, 1, 86400LL * 3650);
+  if (auto v = get("JOGTRACK_WEATHER_FORECAST_URL")) {
+    require_url("JOGTRACK_WEATHER_FORECAST_URL", *v);
+    cfg.weather_forecast_url = *v;
+  }
+  if (auto v = get("JOGTRACK_WEATHER_ARCHIVE_URL")) {
+    require_url("JOGTRACK_WEATHER_ARCHIVE_URL", *v);
+    cfg.weather_archive_url = *v;
+  }
+  if (auto v = get("JOGTRACK_WEATHER_TIMEOUT_MS"))
+    cfg.weather_timeout_ms = static_cast<long>(parse_int("JOGTRACK_WEATHER_TIMEOUT_MS", *v, 1, 600000));
+  if (auto v = get("JOGTRACK_THREADS"))
+    cfg.threads = static_cast<unsigned>(parse_int("JOGTRACK_THREADS", *v, 1, 1024));
+  if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (auto v = get("JOGTRACK_PASSWORD_MIN_LENGTH"))
+    cfg.password_min_length =
+        static_cast<std::size_t>(parse_int("JOGTRACK_PASSWORD_MIN_LENGTH", *v, 1, 128));
+  if (auto v = get("JOGTRACK_LOG_LEVEL")) {
+    require_one_of("JOGTRACK_LOG_LEVEL", *v, {"trace", "debug", "info", "warn", "error"});
+    cfg.log_level = *v;
+  }
+  if (auto v = get("JOGTRACK_LOG_FORMAT")) {
+    require_one_of("JOGTRACK_LOG_FORMAT", *v, {"text", "json"});
+    cfg.log_format = *v;
+  }
+  if (auto v = get("JOGTRACK_DB_POOL_SIZE"))
+    cfg.db_pool_size = static_cast<std::size_t>(parse_int("JOGTRACK_DB_POOL_SIZE", *v, 1, 1024));
+  if (cfg.db_pool_size == 0) cfg.db_pool_size = 2 * cfg.threads + 2;
+  return cfg;
+}
+
+std::map<std::string, std::string> values_from_environment() {
+  std::map<std::string, std::string> values;
+  for (const auto& s : settings())
+    if (const char* v = std::getenv(s.env.c_str())) values[s.env] = v;
+  return values;
+}
+
+}  // namespace jogtrack::config
