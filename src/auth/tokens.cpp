@@ -1,0 +1,232 @@
+// HS256 compact JWS, done with libsodium (HMAC-SHA256, strict base64url) and
+// nlohmann::json. cpp-jwt 1.4 is not used: its decoder rejects any "typ"
+// other than "JWT" (DecodeErrc::TypMismatch) and its header type only knows
+// JWT/NONE, so it can neither issue nor read RFC 9068 "at+jwt" tokens; it
+// also compares signatures with ==. Nothing in a token is parsed before its
+// signature has been checked in constant time.
+#include "auth/tokens.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <utility>
+
+#include "auth/passwords.h"
+
+namespace jogtrack::auth {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"at+jwt"})";
+constexpr std::string_view kIssuer = "jogtrack";
+constexpr std::size_t kMinSecretBytes = 32;
+constexpr std::size_t kMacBytes = crypto_auth_hmacsha256_BYTES;  // 32
+constexpr std::size_t kMacB64Chars = 43;                          // ceil(32 * 4 / 3), no padding
+// Far above any token we issue; bounds the work done on hostile input.
+constexpr std::size_t kMaxTokenBytes = 16 * 1024;
+constexpr int kB64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+
+std::string b64url_encode(const void* data, std::size_t size) {
+  std::string out(sodium_base64_ENCODED_LEN(size, kB64Variant), '\0');  // includes the NUL
+  sodium_bin2base64(out.data(), out.size(), static_cast<const unsigned char*>(data), size,
+                    kB64Variant);
+  out.resize(out.size() - 1);
+  return out;
+}
+
+std::string b64url_encode(std::string_view s) { return b64url_encode(s.data(), s.size()); }
+
+// Strict: base64url alphabet only, no padding, no whitespace, canonical
+// trailing bits (libsodium rejects non-zero unused bits), whole input used.
+std::optional<std::string> b64url_decode(std::string_view in) {
+  std::string out(in.size() / 4 * 3 + 3, '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), in.data(),
+                        in.size(), nullptr, &len, nullptr, kB64Variant) != 0) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+std::optional<std::int64_t> int_claim(const Json& obj, const char* key) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || !it->is_number_integer()) return std::nullopt;  // floats rejected
+  if (it->is_number_unsigned() &&
+      it->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return std::nullopt;
+  }
+  return it->get<std::int64_t>();
+}
+
+// A string claim that may also be absent or null (read as "").
+std::optional<std::string> optional_string_claim(const Json& obj, const char* key) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+bool header_ok(std::string_view header_b64, std::string_view canonical_b64) {
+  if (header_b64 == canonical_b64) return true;  // fast path: the header we issue
+  const auto raw = b64url_decode(header_b64);
+  if (!raw) return false;
+  const Json header = Json::parse(*raw, nullptr, /*allow_exceptions=*/false);
+  if (!header.is_object()) return false;
+  const auto alg = header.find("alg");
+  const auto typ = header.find("typ");
+  if (alg == header.end() || !alg->is_string() || alg->get_ref<const std::string&>() != "HS256") {
+    return false;
+  }
+  if (typ == header.end() || !typ->is_string() || typ->get_ref<const std::string&>() != "at+jwt") {
+    return false;
+  }
+  // We understand no critical extensions (RFC 7515 §4.1.11).
+  return !header.contains("crit");
+}
+
+}  // namespace
+
+struct TokenService::Impl {
+  crypto_auth_hmacsha256_state keyed{};  // HMAC state right after keying; copied per use
+  std::int64_t ttl = 0;
+  std::string header_b64;
+
+  Impl(std::string& secret, std::int64_t ttl_seconds) : ttl(ttl_seconds) {
+    crypto_auth_hmacsha256_init(&keyed, reinterpret_cast<const unsigned char*>(secret.data()),
+                                secret.size());
+    header_b64 = b64url_encode(kHeaderJson);
+  }
+  ~Impl() { sodium_memzero(&keyed, sizeof keyed); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  std::array<unsigned char, kMacBytes> mac(std::string_view signing_input) const {
+    crypto_auth_hmacsha256_state st = keyed;
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                  signing_input.size());
+    std::array<unsigned char, kMacBytes> out{};
+    crypto_auth_hmacsha256_final(&st, out.data());
+    sodium_memzero(&st, sizeof st);
+    return out;
+  }
+};
+
+TokenService::TokenService(std::string secret, std::int64_t ttl_seconds) {
+  if (secret.size() < kMinSecretBytes) {
+    sodium_memzero(secret.data(), secret.size());
+    throw std::invalid_argument("JWT secret must be at least 32 bytes");
+  }
+  if (ttl_seconds <= 0) throw std::invalid_argument("access-token TTL must be positive");
+  ensure_sodium();
+  impl_ = std::make_shared<const Impl>(secret, ttl_seconds);
+  sodium_memzero(secret.data(), secret.size());
+}
+
+std::int64_t TokenService::ttl() const { return impl_->ttl; }
+
+std::string TokenService::issue(std::int64_t user_id, const std::vector<std::string>& scopes,
+                                const std::string& name, const std::string& email,
+                                std::int64_t now) const {
+  if (user_id <= 0) throw std::invalid_argument("user_id must be positive");
+  std::int64_t exp = 0;
+  if (__builtin_add_overflow(now, impl_->ttl, &exp)) {
+    throw std::invalid_argument("token expiry overflows");
+  }
+  const Json claims = {
+      {"sub", std::to_string(user_id)},
+      {"user_id", user_id},
+      {"scopes", scopes},
+      {"name", name},
+      {"email", email},
+      {"iat", now},
+      {"exp", exp},
+      {"iss", kIssuer},
+  };
+  std::string token = impl_->header_b64;
+  token += '.';
+  token += b64url_encode(claims.dump(-1, ' ', false, Json::error_handler_t::replace));
+  const auto sig = impl_->mac(token);
+  token += '.';
+  token += b64url_encode(sig.data(), sig.size());
+  return token;
+}
+
+std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now) const {
+  if (token.size() > kMaxTokenBytes) return std::nullopt;
+
+  // Exactly three segments: header.payload.signature
+  const auto dot1 = token.find('.');
+  if (dot1 == std::string_view::npos || dot1 == 0) return std::nullopt;
+  const auto dot2 = token.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || dot2 == dot1 + 1) return std::nullopt;
+  const std::string_view sig_b64 = token.substr(dot2 + 1);
+  if (sig_b64.size() != kMacB64Chars) return std::nullopt;  // also rules out a 4th segment
+
+  // 1. Signature, in constant time, before anything else is looked at.
+  std::array<unsigned char, kMacBytes + 1> sig{};
+  std::size_t sig_len = 0;
+  if (sodium_base642bin(sig.data(), sig.size(), sig_b64.data(), sig_b64.size(), nullptr, &sig_len,
+                        nullptr, kB64Variant) != 0 ||
+      sig_len != kMacBytes) {
+    return std::nullopt;
+  }
+  const auto expected = impl_->mac(token.substr(0, dot2));
+  if (sodium_memcmp(expected.data(), sig.data(), kMacBytes) != 0) return std::nullopt;
+
+  // 2. Header: HS256 and at+jwt only.
+  if (!header_ok(token.substr(0, dot1), impl_->header_b64)) return std::nullopt;
+
+  // 3. Claims.
+  try {
+    const auto payload = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+    if (!payload) return std::nullopt;
+    const Json claims = Json::parse(*payload, nullptr, /*allow_exceptions=*/false);
+    if (!claims.is_object()) return std::nullopt;
+
+    const auto iss = claims.find("iss");
+    if (iss == claims.end() || !iss->is_string() || iss->get_ref<const std::string&>() != kIssuer) {
+      return std::nullopt;
+    }
+    const auto exp = int_claim(claims, "exp");
+    const auto iat = int_claim(claims, "iat");
+    const auto user_id = int_claim(claims, "user_id");
+    if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
+    if (now >= *exp || *iat > *exp) return std::nullopt;  // no leeway
+
+    const auto sub = claims.find("sub");
+    if (sub == claims.end() || !sub->is_string() ||
+        sub->get_ref<const std::string&>() != std::to_string(*user_id)) {
+      return std::nullopt;
+    }
+
+    AccessClaims out;
+    out.user_id = *user_id;
+    out.issued_at = *iat;
+    out.expires_at = *exp;
+
+    const auto scopes = claims.find("scopes");
+    if (scopes == claims.end() || !scopes->is_array()) return std::nullopt;
+    out.scopes.reserve(scopes->size());
+    for (const auto& s : *scopes) {
+      if (!s.is_string()) return std::nullopt;
+      out.scopes.push_back(s.get<std::string>());
+    }
+
+    auto name = optional_string_claim(claims, "name");
+    auto email = optional_string_claim(claims, "email");
+    if (!name || !email) return std::nullopt;
+    out.name = std::move(*name);
+    out.email = std::move(*email);
+    return out;
+  } catch (const Json::exception&) {
+    return std::nullopt;  // not expected: every access above is type-checked
+  }
+}
+
+}  // namespace jogtrack::auth
