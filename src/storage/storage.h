@@ -1,0 +1,183 @@
+// Storage: the repository interfaces the domain uses; SQLite and PostgreSQL implement them via SOCI.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/sql_value.h"
+#include "weather/weather.h"
+
+namespace jogtrack::storage {
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+// A filtered, sorted, paged list request. filter.sql is empty for "all";
+// order_by is trusted SQL built from a field table, never from user text.
+struct ListQuery {
+  SqlFragment filter;
+  std::string order_by;
+  std::int64_t limit = 10;
+  std::int64_t offset = 0;
+};
+
+// ---- users ---------------------------------------------------------------
+struct UserRecord {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::vector<std::string> scopes;
+  std::string role;
+  std::string password_hash;
+  std::string created_at;
+  std::optional<std::string> updated_at;
+};
+
+struct NewUser {
+  std::string username;
+  std::string username_key;  // lower-cased: unique among live accounts
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::vector<std::string> scopes;
+  std::string role;
+  std::string password_hash;
+};
+
+struct UserChanges {
+  // Outer optional: change this field? Inner: the new value (nullopt = null).
+  std::optional<std::optional<std::string>> email;
+  std::optional<std::optional<std::string>> name;
+  std::optional<std::string> password_hash;
+};
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  // Throws ApiError(Conflict) when the username key is taken by a live account.
+  virtual UserRecord create(const NewUser& user) = 0;
+  // Live (not deleted) accounts only.
+  virtual std::optional<UserRecord> find(std::int64_t user_id) = 0;
+  virtual std::optional<UserRecord> find_by_username_key(const std::string& key) = 0;
+  // Returns false if the account is gone. Password changes revoke nothing here:
+  // the caller revokes refresh tokens through TokenStore.
+  virtual bool update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) = 0;
+  // Atomically refuses (ApiError Conflict) to leave no live admin.
+  virtual bool set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
+                          const std::string& role, std::int64_t modified_by) = 0;
+  // Soft delete; also refuses to delete the last live admin (Conflict).
+  virtual bool remove(std::int64_t user_id, std::int64_t modified_by) = 0;
+  // only_role: restrict to accounts with exactly that role (managers see "user").
+  virtual Page<UserRecord> list(const ListQuery& query, const std::optional<std::string>& only_role) = 0;
+};
+
+// ---- refresh tokens --------------------------------------------------------
+enum class RotateOutcome { Rotated, Unknown, Reused, Expired };
+struct RotateResult {
+  RotateOutcome outcome = RotateOutcome::Unknown;
+  std::int64_t user_id = 0;
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  // family groups every token issued from one login (for reuse detection).
+  virtual void save(const std::string& token_hash, std::int64_t user_id, const std::string& family,
+                    std::int64_t expires_at, std::int64_t now) = 0;
+  // Marks old_hash rotated and saves new_hash in the same family, atomically.
+  // Presenting a rotated or revoked token revokes its whole family (Reused).
+  virtual RotateResult rotate(const std::string& old_hash, const std::string& new_hash,
+                              std::int64_t new_expires_at, std::int64_t now) = 0;
+  virtual bool revoke(const std::string& token_hash) = 0;
+  virtual void revoke_all_for_user(std::int64_t user_id) = 0;
+};
+
+// ---- login throttling ------------------------------------------------------
+struct AttemptWindow {
+  std::int64_t failures = 0;
+  std::int64_t oldest_at = 0;  // time of the oldest failure still inside the window
+};
+
+class AttemptStore {
+ public:
+  virtual ~AttemptStore() = default;
+  virtual AttemptWindow failures_since(const std::string& key, std::int64_t since) = 0;
+  virtual void record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) = 0;
+  virtual void clear(const std::string& key) = 0;
+};
+
+// ---- runs ----------------------------------------------------------------
+struct RunRecord {
+  std::int64_t result_id = 0;
+  std::int64_t user_id = 0;
+  std::string date;
+  std::int64_t distance = 0;
+  std::int64_t time = 0;
+  double speed = 0;
+  std::string location;
+  std::string condition_json;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// Everything stored for a run: the caller computes the derived columns.
+struct RunValues {
+  std::int64_t user_id = 0;
+  std::string date;
+  std::int64_t distance = 0;
+  std::int64_t time = 0;
+  std::string location;
+  double latitude = 0;
+  double longitude = 0;
+  weather::Condition condition;
+  int iso_year = 0;
+  int iso_week = 0;
+};
+
+struct WeekRow {
+  int year = 0;
+  int week = 0;
+  std::int64_t runs = 0;
+  std::int64_t total_distance = 0;
+  std::int64_t total_time = 0;
+};
+
+class RunStore {
+ public:
+  virtual ~RunStore() = default;
+  virtual RunRecord create(const RunValues& run) = 0;
+  // Runs of live users only.
+  virtual std::optional<RunRecord> find(std::int64_t result_id) = 0;
+  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run) = 0;
+  virtual bool remove(std::int64_t result_id) = 0;
+  virtual Page<RunRecord> list(std::int64_t user_id, const ListQuery& query) = 0;
+  // Weeks ascending; query.filter applies to runs before grouping; order_by unused.
+  virtual Page<WeekRow> weekly(std::int64_t user_id, const ListQuery& query) = 0;
+};
+
+// ---- the whole store -------------------------------------------------------
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual UserStore& users() = 0;
+  virtual TokenStore& tokens() = 0;
+  virtual AttemptStore& attempts() = 0;
+  virtual RunStore& runs() = 0;
+  virtual weather::WeatherCacheStore& weather_cache() = 0;
+  virtual bool ping() = 0;
+  // The directory of the SQLite file ("" for PostgreSQL): where a generated secret is kept.
+  virtual std::string data_directory() const = 0;
+};
+
+// Opens the database named by url (sqlite:PATH or postgresql://...) and
+// applies pending migrations. Throws std::runtime_error with a clear message.
+std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size);
+// Applies pending migrations only; returns the schema version reached.
+int migrate_only(const std::string& url);
+
+}  // namespace jogtrack::storage

@@ -1,0 +1,268 @@
+// Users table: accounts, scopes and soft deletion.
+#include "storage/user_store.h"
+
+#include <sstream>
+
+#include "common/dates.h"
+
+namespace jogtrack::storage {
+
+namespace {
+
+constexpr const char* kUserColumns =
+    "u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, u.updated_at";
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
+std::vector<std::string> split_scopes(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string s; in >> s;) out.push_back(s);
+  return out;
+}
+
+// The columns of one user row, bound as SOCI into-targets.
+struct UserRow {
+  long long user_id = 0;
+  std::string username, email, name, scopes, role, password_hash, created_at, updated_at;
+  soci::indicator email_ind = soci::i_null, name_ind = soci::i_null, updated_ind = soci::i_null;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(user_id));
+    st.exchange(soci::into(username));
+    st.exchange(soci::into(email, email_ind));
+    st.exchange(soci::into(name, name_ind));
+    st.exchange(soci::into(scopes));
+    st.exchange(soci::into(role));
+    st.exchange(soci::into(password_hash));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(updated_at, updated_ind));
+  }
+
+  UserRecord record() const {
+    UserRecord r;
+    r.user_id = user_id;
+    r.username = username;
+    if (email_ind == soci::i_ok) r.email = email;
+    if (name_ind == soci::i_ok) r.name = name;
+    r.scopes = split_scopes(scopes);
+    r.role = role;
+    r.password_hash = password_hash;
+    r.created_at = created_at;
+    if (updated_ind == soci::i_ok) r.updated_at = updated_at;
+    return r;
+  }
+};
+
+std::optional<UserRecord> find_one(soci::session& sql, const std::string& where, const char* name,
+                                   auto key) {
+  UserRow row;
+  soci::statement st(sql);
+  row.bind(st);
+  st.exchange(soci::use(key, name));
+  st.alloc();
+  st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE " + where);
+  st.define_and_bind();
+  st.execute(true);
+  if (!st.got_data()) return std::nullopt;
+  return row.record();
+}
+
+long long count_live_admins(soci::session& sql) {
+  long long admins = 0;
+  sql << "SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL", soci::into(admins);
+  return admins;
+}
+
+void refuse_if_last_admin(soci::session& sql, long long user_id) {
+  std::string role;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT role FROM users WHERE user_id = :id AND deleted_at IS NULL", soci::use(user_id, "id"),
+      soci::into(role, ind);
+  if (ind == soci::i_ok && role == "admin" && count_live_admins(sql) <= 1)
+    throw ApiError(ErrorKind::Conflict, "the last admin cannot give up the admin scope");
+}
+
+}  // namespace
+
+SociUserStore::SociUserStore(Database& db) : db_(db) {}
+
+UserRecord SociUserStore::create(const NewUser& user) {
+  return guarded("create user", [&] {
+    soci::session sql(db_.pool());
+    WriteTransaction tx(sql, db_.dialect());
+    std::string scopes = join_scopes(user.scopes);
+    std::string now = now_timestamp();
+    std::string email = user.email.value_or(""), name = user.name.value_or("");
+    soci::indicator email_ind = user.email ? soci::i_ok : soci::i_null;
+    soci::indicator name_ind = user.name ? soci::i_ok : soci::i_null;
+    long long taken = 0;
+    sql << "SELECT COUNT(*) FROM users WHERE username_key = :k AND deleted_at IS NULL",
+        soci::use(user.username_key, "k"), soci::into(taken);
+    if (taken > 0) throw ApiError(ErrorKind::Conflict, "the username is already taken");
+    long long id = 0;
+    try {
+      sql << "INSERT INTO users (username, username_key, email, name, scopes, role, password_hash, created_at) "
+             "VALUES (:u, :k, :e, :n, :s, :r, :h, :c) RETURNING user_id",
+          soci::use(user.username, "u"), soci::use(user.username_key, "k"), soci::use(email, email_ind, "e"),
+          soci::use(name, name_ind, "n"), soci::use(scopes, "s"), soci::use(user.role, "r"),
+          soci::use(user.password_hash, "h"), soci::use(now, "c"), soci::into(id);
+    } catch (const soci::soci_error& e) {
+      if (is_unique_violation(e)) throw ApiError(ErrorKind::Conflict, "the username is already taken");
+      throw;
+    }
+    tx.commit();
+    UserRecord r;
+    r.user_id = id;
+    r.username = user.username;
+    r.email = user.email;
+    r.name = user.name;
+    r.scopes = user.scopes;
+    r.role = user.role;
+    r.password_hash = user.password_hash;
+    r.created_at = now;
+    return r;
+  });
+}
+
+std::optional<UserRecord> SociUserStore::find(std::int64_t user_id) {
+  return guarded("find user", [&] {
+    soci::session sql(db_.pool());
+    return find_one(sql, "u.user_id = :id AND u.deleted_at IS NULL", "id", static_cast<long long>(user_id));
+  });
+}
+
+std::optional<UserRecord> SociUserStore::find_by_username_key(const std::string& key) {
+  return guarded("find user by name", [&] {
+    soci::session sql(db_.pool());
+    return find_one(sql, "u.username_key = :k AND u.deleted_at IS NULL", "k", key);
+  });
+}
+
+bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) {
+  return guarded("update user", [&] {
+    soci::session sql(db_.pool());
+    WriteTransaction tx(sql, db_.dialect());
+    long long id = user_id, by = modified_by;
+    std::string now = now_timestamp();
+    std::string sets = "updated_at = :now, modified_by = :by";
+    std::string email = changes.email && *changes.email ? **changes.email : "";
+    std::string name = changes.name && *changes.name ? **changes.name : "";
+    soci::indicator email_ind = changes.email && *changes.email ? soci::i_ok : soci::i_null;
+    soci::indicator name_ind = changes.name && *changes.name ? soci::i_ok : soci::i_null;
+    std::string hash = changes.password_hash.value_or("");
+    soci::statement st(sql);
+    st.exchange(soci::use(now, "now"));
+    st.exchange(soci::use(by, "by"));
+    if (changes.email) {
+      sets += ", email = :email";
+      st.exchange(soci::use(email, email_ind, "email"));
+    }
+    if (changes.name) {
+      sets += ", name = :name";
+      st.exchange(soci::use(name, name_ind, "name"));
+    }
+    if (changes.password_hash) {
+      sets += ", password_hash = :hash";
+      st.exchange(soci::use(hash, "hash"));
+    }
+    st.exchange(soci::use(id, "id"));
+    st.alloc();
+    st.prepare("UPDATE users SET " + sets + " WHERE user_id = :id AND deleted_at IS NULL");
+    st.define_and_bind();
+    st.execute(true);
+    const bool changed = st.get_affected_rows() > 0;
+    st.clean_up();
+    tx.commit();
+    return changed;
+  });
+}
+
+bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
+                               const std::string& role, std::int64_t modified_by) {
+  return guarded("set scopes", [&] {
+    soci::session sql(db_.pool());
+    WriteTransaction tx(sql, db_.dialect());
+    long long id = user_id, by = modified_by;
+    if (role != "admin") refuse_if_last_admin(sql, id);
+    std::string joined = join_scopes(scopes), now = now_timestamp();
+    soci::statement st = (sql.prepare << "UPDATE users SET scopes = :s, role = :r, updated_at = :now, modified_by = :by "
+                                         "WHERE user_id = :id AND deleted_at IS NULL",
+                          soci::use(joined, "s"), soci::use(role, "r"), soci::use(now, "now"), soci::use(by, "by"),
+                          soci::use(id, "id"));
+    st.execute(true);
+    const bool changed = st.get_affected_rows() > 0;
+    st.clean_up();
+    tx.commit();
+    return changed;
+  });
+}
+
+bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
+  return guarded("delete user", [&] {
+    soci::session sql(db_.pool());
+    WriteTransaction tx(sql, db_.dialect());
+    long long id = user_id, by = modified_by;
+    refuse_if_last_admin(sql, id);
+    std::string now = now_timestamp();
+    soci::statement st = (sql.prepare << "UPDATE users SET deleted_at = :now, modified_by = :by "
+                                         "WHERE user_id = :id AND deleted_at IS NULL",
+                          soci::use(now, "now"), soci::use(by, "by"), soci::use(id, "id"));
+    st.execute(true);
+    const bool changed = st.get_affected_rows() > 0;
+    st.clean_up();
+    if (changed) sql << "UPDATE refresh_tokens SET state = 2 WHERE user_id = :id", soci::use(id, "id");
+    tx.commit();
+    return changed;
+  });
+}
+
+Page<UserRecord> SociUserStore::list(const ListQuery& query, const std::optional<std::string>& only_role) {
+  return guarded("list users", [&] {
+    soci::session sql(db_.pool());
+    std::string where = "u.deleted_at IS NULL";
+    std::string role = only_role.value_or("");
+    if (only_role) where += " AND u.role = :only_role";
+    if (!query.filter.sql.empty()) where += " AND " + query.filter.sql;
+    auto params = query.filter.params;
+
+    Page<UserRecord> page;
+    {
+      long long total = 0;
+      soci::statement st(sql);
+      st.exchange(soci::into(total));
+      if (only_role) st.exchange(soci::use(role, "only_role"));
+      bind_params(st, params);
+      st.alloc();
+      st.prepare("SELECT COUNT(*) FROM users u WHERE " + where);
+      st.define_and_bind();
+      st.execute(true);
+      page.total = total;
+    }
+    if (page.total <= query.offset) return page;
+    long long limit = query.limit, offset = query.offset;
+    UserRow row;
+    soci::statement st(sql);
+    row.bind(st);
+    if (only_role) st.exchange(soci::use(role, "only_role"));
+    bind_params(st, params);
+    st.exchange(soci::use(limit, "lim"));
+    st.exchange(soci::use(offset, "off"));
+    st.alloc();
+    st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE " + where + " ORDER BY " +
+               query.order_by + " LIMIT :lim OFFSET :off");
+    st.define_and_bind();
+    if (st.execute(true)) {
+      do {
+        page.items.push_back(row.record());
+      } while (st.fetch());
+    }
+    return page;
+  });
+}
+
+}  // namespace jogtrack::storage

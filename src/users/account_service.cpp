@@ -1,0 +1,151 @@
+#include "users/account_service.h"
+
+#include "auth/passwords.h"
+#include "auth/policy.h"
+#include "common/errors.h"
+
+namespace jogtrack::users {
+
+namespace {
+
+constexpr std::size_t kMaxEmailLength = 254;
+constexpr std::size_t kMaxNameLength = 200;
+
+[[noreturn]] void forbidden(const char* detail) { throw ApiError(ErrorKind::Forbidden, detail); }
+[[noreturn]] void not_found() { throw ApiError(ErrorKind::NotFound, "no such user"); }
+
+void throw_if_any(std::vector<FieldError>& errors) {
+  if (errors.empty()) return;
+  std::string detail = "invalid input: " + errors.front().field + ": " + errors.front().message;
+  throw ApiError(ErrorKind::BadRequest, detail, std::move(errors));
+}
+
+void check_password(const std::string& password, const std::string& username, std::size_t min_length,
+                    std::vector<FieldError>& errors) {
+  for (auto& message : auth::check_password(password, username, min_length))
+    errors.push_back({"password", std::move(message)});
+}
+
+// A manager may act on plain users only; an admin on everyone.
+bool may_manage(const Caller& caller, const storage::UserRecord& target) {
+  if (caller.is_admin()) return true;
+  return caller.is_manager() && target.role == "user";
+}
+
+}  // namespace
+
+const filter::FieldTable& user_fields() {
+  using filter::FieldType;
+  static const filter::FieldTable table({
+      {"user_id", "u.user_id", FieldType::Integer},
+      {"username", "u.username", FieldType::Text},
+      {"email", "u.email", FieldType::Text},
+      {"name", "u.name", FieldType::Text},
+      {"role", "u.role", FieldType::Text},
+      {"created_at", "u.created_at", FieldType::Timestamp},
+  });
+  return table;
+}
+
+AccountService::AccountService(storage::Storage& storage, std::size_t password_min_length)
+    : storage_(storage), password_min_length_(password_min_length) {}
+
+void AccountService::validate_profile(const std::optional<std::optional<std::string>>& email,
+                                      const std::optional<std::optional<std::string>>& name,
+                                      std::vector<FieldError>& errors) {
+  if (email && *email) {
+    const std::string& e = **email;
+    const auto at = e.find('@');
+    if (e.size() > kMaxEmailLength || at == std::string::npos || at == 0 || at + 1 == e.size() ||
+        e.find_first_of(" \t\r\n") != std::string::npos)
+      errors.push_back({"email", "must be an e-mail address of at most 254 characters"});
+  }
+  if (name && *name) {
+    const std::string& n = **name;
+    if (n.size() > kMaxNameLength) errors.push_back({"name", "must be at most 200 bytes"});
+    for (unsigned char c : n)
+      if (c < 0x20 || c == 0x7f) {
+        errors.push_back({"name", "must not contain control characters"});
+        break;
+      }
+  }
+}
+
+storage::UserRecord AccountService::register_user(const Registration& r, const std::vector<std::string>& scopes) {
+  std::vector<FieldError> errors;
+  if (auto problem = auth::check_username(r.username)) errors.push_back({"username", *problem});
+  check_password(r.password, r.username, password_min_length_, errors);
+  validate_profile(r.email, r.name, errors);
+  const auto canonical = auth::canonical_scopes(scopes);
+  if (!canonical) errors.push_back({"role", "must be user, manager or admin"});
+  throw_if_any(errors);
+
+  storage::NewUser user;
+  user.username = r.username;
+  user.username_key = auth::username_key(r.username);
+  user.email = r.email;
+  user.name = r.name;
+  user.scopes = *canonical;
+  user.role = auth::role_of(*canonical);
+  user.password_hash = auth::hash_password(r.password);
+  return storage_.users().create(user);
+}
+
+storage::UserRecord AccountService::load_for(const Caller& caller, std::int64_t user_id) {
+  const bool self = caller.user_id == user_id;
+  if (!self && !caller.is_admin() && !caller.is_manager()) forbidden("you may only access your own account");
+  auto target = storage_.users().find(user_id);
+  if (!target) not_found();
+  if (!self && !may_manage(caller, *target)) forbidden("managers may only manage plain users");
+  return *target;
+}
+
+storage::UserRecord AccountService::get(const Caller& caller, std::int64_t user_id) {
+  return load_for(caller, user_id);
+}
+
+storage::Page<storage::UserRecord> AccountService::list(const Caller& caller, const storage::ListQuery& query) {
+  if (caller.is_admin()) return storage_.users().list(query, std::nullopt);
+  if (caller.is_manager()) return storage_.users().list(query, std::string("user"));
+  forbidden("listing accounts needs the manager or admin scope");
+}
+
+void AccountService::update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes) {
+  const auto target = load_for(caller, user_id);
+  std::vector<FieldError> errors;
+  validate_profile(changes.email, changes.name, errors);
+  if (changes.password) check_password(*changes.password, target.username, password_min_length_, errors);
+  throw_if_any(errors);
+
+  storage::UserChanges stored;
+  stored.email = changes.email;
+  stored.name = changes.name;
+  if (changes.password) stored.password_hash = auth::hash_password(*changes.password);
+  if (!storage_.users().update(user_id, stored, caller.user_id)) not_found();
+  // A new password ends every session; access tokens simply run out.
+  if (changes.password) storage_.tokens().revoke_all_for_user(user_id);
+}
+
+void AccountService::set_scopes(const Caller& caller, std::int64_t user_id, const std::vector<std::string>& scopes) {
+  if (!caller.is_admin()) forbidden("changing scopes needs the admin scope");
+  const auto canonical = auth::canonical_scopes(scopes);
+  if (!canonical) throw_invalid("scopes", "each scope must be user, manager or admin");
+  if (!storage_.users().set_scopes(user_id, *canonical, auth::role_of(*canonical), caller.user_id)) not_found();
+}
+
+void AccountService::remove(const Caller& caller, std::int64_t user_id) {
+  load_for(caller, user_id);
+  if (!storage_.users().remove(user_id, caller.user_id)) not_found();
+}
+
+void AccountService::set_role_by_username(const std::string& username, const std::string& role) {
+  const auto user = storage_.users().find_by_username_key(auth::username_key(username));
+  if (!user) throw ApiError(ErrorKind::NotFound, "no such user: " + username);
+  std::vector<std::string> scopes{"user"};
+  if (role != "user") scopes.push_back(role);
+  const auto canonical = auth::canonical_scopes(scopes);
+  if (!canonical) throw_invalid("role", "must be user, manager or admin");
+  storage_.users().set_scopes(user->user_id, *canonical, auth::role_of(*canonical), user->user_id);
+}
+
+}  // namespace jogtrack::users

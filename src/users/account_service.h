@@ -1,0 +1,53 @@
+// Accounts: registration, reading, changing and deleting users within the role rules of SPEC §2.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "filter/filter.h"
+#include "storage/storage.h"
+#include "users/caller.h"
+
+namespace jogtrack::users {
+
+struct Registration {
+  std::string username;
+  std::string password;
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+};
+
+struct AccountChanges {
+  std::optional<std::optional<std::string>> email;  // present; null clears
+  std::optional<std::optional<std::string>> name;
+  std::optional<std::string> password;
+};
+
+// The fields /users can be filtered and sorted on.
+const filter::FieldTable& user_fields();
+
+class AccountService {
+ public:
+  AccountService(storage::Storage& storage, std::size_t password_min_length);
+
+  storage::UserRecord register_user(const Registration& r, const std::vector<std::string>& scopes = {"user"});
+  storage::UserRecord get(const Caller& caller, std::int64_t user_id);
+  storage::Page<storage::UserRecord> list(const Caller& caller, const storage::ListQuery& query);
+  void update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes);
+  void set_scopes(const Caller& caller, std::int64_t user_id, const std::vector<std::string>& scopes);
+  void remove(const Caller& caller, std::int64_t user_id);
+  // For the CLI: no caller, the operator is trusted.
+  void set_role_by_username(const std::string& username, const std::string& role);
+
+ private:
+  // Loads the target and checks the caller may act on it (403/404 otherwise).
+  storage::UserRecord load_for(const Caller& caller, std::int64_t user_id);
+  void validate_profile(const std::optional<std::optional<std::string>>& email,
+                        const std::optional<std::optional<std::string>>& name, std::vector<FieldError>& errors);
+
+  storage::Storage& storage_;
+  std::size_t password_min_length_;
+};
+
+}  // namespace jogtrack::users

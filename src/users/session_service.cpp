@@ -1,0 +1,108 @@
+#include "users/session_service.h"
+
+#include <cctype>
+
+#include "auth/passwords.h"
+#include "auth/policy.h"
+#include "common/dates.h"
+#include "common/errors.h"
+
+namespace jogtrack::users {
+
+namespace {
+[[noreturn]] void unauthorized(const char* detail) { throw ApiError(ErrorKind::Unauthorized, detail); }
+constexpr const char* kBadCredentials = "wrong username or password";
+}  // namespace
+
+SessionService::SessionService(storage::Storage& storage, const auth::TokenService& tokens,
+                               std::int64_t refresh_ttl, ThrottlePolicy throttle)
+    : storage_(storage),
+      tokens_(tokens),
+      refresh_ttl_(refresh_ttl),
+      throttle_(throttle),
+      dummy_hash_(auth::hash_password(auth::random_token_urlsafe(16))) {}
+
+void SessionService::enforce_throttle(const std::string& key, std::int64_t limit, std::int64_t now) {
+  const auto window = storage_.attempts().failures_since(key, now - throttle_.window_seconds);
+  if (window.failures < limit) return;
+  const std::int64_t retry_after = std::max<std::int64_t>(1, window.oldest_at + throttle_.window_seconds - now);
+  throw ApiError(ErrorKind::TooManyRequests, "too many failed login attempts; try again later", {},
+                 static_cast<int>(retry_after));
+}
+
+void SessionService::record_failure(const std::string& user_key, const std::string& address_key,
+                                    std::int64_t now) {
+  storage_.attempts().record_failure(user_key, now, throttle_.window_seconds);
+  storage_.attempts().record_failure(address_key, now, throttle_.window_seconds);
+}
+
+TokenPair SessionService::login(std::string_view username, std::string_view password,
+                                const std::string& client_address) {
+  const std::int64_t now = unix_now();
+  const std::string key = auth::username_key(username);
+  const std::string user_key = "user:" + key;
+  const std::string address_key = "addr:" + client_address;
+  enforce_throttle(address_key, throttle_.max_failures_per_address, now);
+  enforce_throttle(user_key, throttle_.max_failures_per_username, now);
+
+  const auto user = storage_.users().find_by_username_key(key);
+  const bool ok = auth::verify_password(user ? user->password_hash : dummy_hash_, password) && user;
+  if (!ok) {
+    record_failure(user_key, address_key, now);
+    unauthorized(kBadCredentials);
+  }
+  storage_.attempts().clear(user_key);
+  if (auth::password_needs_rehash(user->password_hash)) {
+    storage::UserChanges changes;
+    changes.password_hash = auth::hash_password(password);
+    storage_.users().update(user->user_id, changes, user->user_id);
+  }
+  return issue(*user, auth::random_token_urlsafe(16), now);
+}
+
+TokenPair SessionService::issue(const storage::UserRecord& user, const std::string& family, std::int64_t now) {
+  TokenPair pair;
+  pair.access_token = tokens_.issue(user.user_id, user.scopes, user.name.value_or(""), user.email.value_or(""), now);
+  pair.expires_in = tokens_.ttl();
+  if (!family.empty()) {
+    pair.refresh_token = auth::random_token_urlsafe(32);
+    storage_.tokens().save(auth::hash_token(pair.refresh_token), user.user_id, family, now + refresh_ttl_, now);
+  }
+  return pair;
+}
+
+TokenPair SessionService::refresh(std::string_view refresh_token) {
+  const std::int64_t now = unix_now();
+  TokenPair pair;
+  pair.refresh_token = auth::random_token_urlsafe(32);
+  const auto result = storage_.tokens().rotate(auth::hash_token(refresh_token), auth::hash_token(pair.refresh_token),
+                                               now + refresh_ttl_, now);
+  if (result.outcome != storage::RotateOutcome::Rotated) unauthorized("the refresh token is invalid, expired or revoked");
+  const auto user = storage_.users().find(result.user_id);
+  if (!user) unauthorized("the refresh token is invalid, expired or revoked");
+  pair.access_token = tokens_.issue(user->user_id, user->scopes, user->name.value_or(""), user->email.value_or(""), now);
+  pair.expires_in = tokens_.ttl();
+  return pair;
+}
+
+void SessionService::logout(std::string_view refresh_token) {
+  storage_.tokens().revoke(auth::hash_token(refresh_token));
+}
+
+Caller SessionService::authenticate(std::string_view header) {
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  constexpr std::string_view scheme = "bearer ";
+  bool is_bearer = header.size() > scheme.size();
+  for (std::size_t i = 0; is_bearer && i < scheme.size(); ++i)
+    is_bearer = std::tolower(static_cast<unsigned char>(header[i])) == scheme[i];
+  if (!is_bearer) unauthorized("missing or malformed bearer token");
+  const auto claims = tokens_.verify(header.substr(scheme.size()), unix_now());
+  if (!claims) unauthorized("the access token is invalid or expired");
+  // The database, not the token, says who the caller is now: a deleted
+  // account or a changed role takes effect at once.
+  const auto user = storage_.users().find(claims->user_id);
+  if (!user) unauthorized("the account no longer exists");
+  return Caller{user->user_id, user->username, user->scopes, user->role};
+}
+
+}  // namespace jogtrack::users
