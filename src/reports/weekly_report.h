@@ -1,0 +1,41 @@
+// The weekly report: per ISO-8601 week (ISO year + week) that has runs, the
+// total distance and time and the average speed (total distance / total time).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/storage.h"
+#include "users/caller.h"
+
+namespace jogtrack::reports {
+
+enum class WeeklyFormat {
+  Seed,  // {"2015": [{"1": [average_speed, total_distance]}, ...], ...} (the original system's shape)
+  List,  // [{year, week, week_start, runs, total_distance, total_time, average_speed, average_distance}, ...]
+};
+
+// The ?format= value: absent or "seed" -> Seed, "list" -> List; anything else 400.
+WeeklyFormat parse_weekly_format(std::optional<std::string_view> value);
+
+// Rows must be ordered by (year, week) ascending, as RunStore::weekly returns them.
+std::string render_weekly(const std::vector<storage::WeekRow>& rows, WeeklyFormat format);
+
+// Average speed of a week in m/s (0 when no time was recorded).
+double average_speed(const storage::WeekRow& row);
+
+class ReportService {
+ public:
+  explicit ReportService(storage::Storage& storage);
+  // The caller's weeks, or (admin only, via ?user_id=N) user N's; 403/404 as for runs.
+  // query.filter applies to the runs before grouping; limit/offset page over weeks.
+  storage::Page<storage::WeekRow> weekly(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
+                                         const storage::ListQuery& query);
+
+ private:
+  storage::Storage& storage_;
+};
+
+}  // namespace jogtrack::reports

@@ -1,0 +1,135 @@
+#include "runs/run_service.h"
+
+#include "common/errors.h"
+
+namespace jogtrack::runs {
+
+namespace {
+
+[[noreturn]] void run_not_found() { throw ApiError(ErrorKind::NotFound, "no such run"); }
+
+std::vector<filter::Field> common_fields() {
+  using filter::FieldType;
+  return {
+      {"result_id", "r.result_id", FieldType::Integer},
+      {"date", "r.date", FieldType::Date},
+      {"distance", "r.distance", FieldType::Integer},
+      {"time", "r.time", FieldType::Integer},
+      {"speed", "r.speed", FieldType::Real},
+      {"location", "r.location", FieldType::Text},
+      {"temperature_max", "r.temperature_max", FieldType::Real},
+      {"temperature_min", "r.temperature_min", FieldType::Real},
+      {"precipitation", "r.precipitation", FieldType::Real},
+      {"wind_speed", "r.wind_speed", FieldType::Real},
+      {"weather_code", "r.weather_code", FieldType::Integer},
+      {"created_at", "r.created_at", FieldType::Timestamp},
+  };
+}
+
+weather::Condition stored_condition(const storage::RunRecord& run) {
+  auto condition = weather::condition_from_json(run.condition_json);
+  // The column is only ever written from condition_to_json; anything else is corruption.
+  if (!condition) throw std::runtime_error("run " + std::to_string(run.result_id) + " has an unreadable condition");
+  return *condition;
+}
+
+}  // namespace
+
+const filter::FieldTable& run_fields(bool admin) {
+  static const filter::FieldTable user_table(common_fields());
+  static const filter::FieldTable admin_table([] {
+    auto fields = common_fields();
+    fields.push_back({"user_id", "r.user_id", filter::FieldType::Integer});
+    return fields;
+  }());
+  return admin ? admin_table : user_table;
+}
+
+std::int64_t resolve_owner(storage::Storage& storage, const users::Caller& caller,
+                           std::optional<std::int64_t> requested) {
+  if (!requested) return caller.user_id;
+  if (!caller.is_admin()) throw ApiError(ErrorKind::Forbidden, "only an admin may act on another user's runs");
+  if (*requested != caller.user_id && !storage.users().find(*requested))
+    throw ApiError(ErrorKind::NotFound, "no such user");
+  return *requested;
+}
+
+storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t distance, std::int64_t time,
+                                   std::string location, weather::Location where, weather::Condition condition) {
+  storage::RunValues v;
+  v.user_id = user_id;
+  v.date = format_date(date);
+  v.distance = distance;
+  v.time = time;
+  v.location = std::move(location);
+  v.latitude = where.latitude;
+  v.longitude = where.longitude;
+  v.condition = std::move(condition);
+  const IsoWeek week = iso_week(date);
+  v.iso_year = week.year;
+  v.iso_week = week.week;
+  return v;
+}
+
+RunService::RunService(storage::Storage& storage, weather::CachedWeather& weather)
+    : storage_(storage), weather_(weather) {}
+
+storage::RunRecord RunService::create(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
+                                      const NewRun& run) {
+  std::optional<std::int64_t> requested = query_user_id;
+  if (run.user_id) {
+    if (!caller.is_admin()) throw ApiError(ErrorKind::Forbidden, "only an admin may record a run for another user");
+    if (query_user_id && *query_user_id != *run.user_id)
+      throw_invalid("user_id", "the body's user_id differs from the query's user_id");
+    requested = run.user_id;
+  }
+  const std::int64_t owner = resolve_owner(storage_, caller, requested);
+  weather::Condition condition = weather_.lookup(run.date, run.where);
+  return storage_.runs().create(
+      make_run_values(owner, run.date, run.distance, run.time, run.location, run.where, std::move(condition)));
+}
+
+storage::RunRecord RunService::load_visible(const users::Caller& caller, std::int64_t result_id) {
+  auto run = storage_.runs().find(result_id);
+  // Someone else's run is indistinguishable from a missing one.
+  if (!run || (run->user_id != caller.user_id && !caller.is_admin())) run_not_found();
+  return *run;
+}
+
+storage::RunRecord RunService::get(const users::Caller& caller, std::int64_t result_id) {
+  return load_visible(caller, result_id);
+}
+
+storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch) {
+  const auto current = load_visible(caller, result_id);
+  if (patch.empty()) return current;
+
+  const Days old_date = *parse_date(current.date);
+  const auto old_where = weather::parse_location(current.location);
+  if (!old_where) throw std::runtime_error("run " + std::to_string(result_id) + " has an unreadable location");
+
+  const Days date = patch.date.value_or(old_date);
+  const weather::Location where = patch.where.value_or(*old_where);
+  const bool moved = where.latitude != old_where->latitude || where.longitude != old_where->longitude;
+  weather::Condition condition = (date != old_date || moved) ? weather_.lookup(date, where) : stored_condition(current);
+
+  auto values = make_run_values(current.user_id, date, patch.distance.value_or(current.distance),
+                                patch.time.value_or(current.time), patch.location.value_or(current.location), where,
+                                std::move(condition));
+  auto updated = storage_.runs().update(result_id, values);
+  if (!updated) run_not_found();
+  return *updated;
+}
+
+void RunService::remove(const users::Caller& caller, std::int64_t result_id) {
+  load_visible(caller, result_id);
+  if (!storage_.runs().remove(result_id)) run_not_found();
+}
+
+storage::Page<storage::RunRecord> RunService::list(const users::Caller& caller,
+                                                   std::optional<std::int64_t> query_user_id,
+                                                   const storage::ListQuery& query) {
+  return storage_.runs().list(resolve_owner(storage_, caller, query_user_id), query);
+}
+
+}  // namespace jogtrack::runs

@@ -1,0 +1,61 @@
+// Runs: recording, reading, changing and deleting a user's runs, with the
+// day's weather attached, under the privacy rules of SPEC §2/§3:
+//  - everyone acts on their own runs; managers have no access to others' runs;
+//  - an admin may read, change or delete any run by id, and may name another
+//    user (?user_id=N, or user_id in a new run's body) to list, report or
+//    create for them (404 if N is not a live user);
+//  - anyone else naming a user gets 403; someone else's run is 404.
+#pragma once
+#include <cstdint>
+#include <optional>
+
+#include "filter/filter.h"
+#include "runs/run_input.h"
+#include "storage/storage.h"
+#include "users/caller.h"
+#include "weather/weather.h"
+
+namespace jogtrack::runs {
+
+// Filter/sort fields of runs (and of the weekly report, applied before
+// grouping). The admin table adds user_id.
+const filter::FieldTable& run_fields(bool admin);
+inline const filter::FieldTable& run_fields(const users::Caller& caller) { return run_fields(caller.is_admin()); }
+// Default order of run lists and the tie-breaking column.
+inline constexpr std::string_view kDefaultRunSort = "date";
+inline constexpr std::string_view kRunIdColumn = "r.result_id";
+
+// Whose runs a request is about: the caller's, or (admins only) `requested`.
+// 403 for a non-admin naming any user (even themselves), 404 if the named
+// user is not a live account.
+std::int64_t resolve_owner(storage::Storage& storage, const users::Caller& caller,
+                           std::optional<std::int64_t> requested);
+
+class RunService {
+ public:
+  RunService(storage::Storage& storage, weather::CachedWeather& weather);
+
+  // query_user_id: ?user_id=N. The body's user_id (run.user_id) must agree with it (400).
+  // The weather is looked up first; if that fails (422/503) nothing is stored.
+  storage::RunRecord create(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
+                            const NewRun& run);
+  storage::RunRecord get(const users::Caller& caller, std::int64_t result_id);
+  // Looks the weather up again only when the date or the coordinates change;
+  // if that fails nothing is changed. An empty patch changes nothing.
+  storage::RunRecord update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch);
+  void remove(const users::Caller& caller, std::int64_t result_id);
+  storage::Page<storage::RunRecord> list(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
+                                         const storage::ListQuery& query);
+
+ private:
+  storage::RunRecord load_visible(const users::Caller& caller, std::int64_t result_id);
+
+  storage::Storage& storage_;
+  weather::CachedWeather& weather_;
+};
+
+// The stored columns for a run (derived values computed here).
+storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t distance, std::int64_t time,
+                                   std::string location, weather::Location where, weather::Condition condition);
+
+}  // namespace jogtrack::runs

@@ -1,0 +1,289 @@
+// RunService over a real SQLite database (SociRunStore) and a fake weather provider.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "common/errors.h"
+#include "runs/run_service.h"
+
+using namespace jogtrack;
+using namespace jogtrack::runs;
+
+namespace {
+
+Days day(const char* text) { return *parse_date(text); }
+
+class FakeProvider : public weather::WeatherProvider {
+ public:
+  weather::Condition fetch(Days date, weather::Location where) override {
+    ++calls;
+    if (fail) throw ApiError(*fail, "fake provider failure", {}, 30);
+    weather::Condition c;
+    c.weather_code = 61;
+    c.summary = "Slight rain";
+    c.temperature_max = where.latitude;
+    c.temperature_min = where.longitude;
+    c.precipitation_sum = 1.5;
+    c.wind_speed_max = 12.25;
+    c.sunrise = format_date(date) + "T06:00";
+    return c;
+  }
+  std::atomic<int> calls{0};
+  std::optional<ErrorKind> fail;
+};
+
+class RunServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("jt_runs_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    storage_ = storage::open_storage("sqlite:" + (dir_ / "t.db").string(), 2);
+    weather_ = std::make_unique<weather::CachedWeather>(provider_, storage_->weather_cache(), stats_);
+    service_ = std::make_unique<RunService>(*storage_, *weather_);
+    alice_ = make_user("alice", {"user"});
+    bob_ = make_user("bob", {"user"});
+    manager_ = make_user("manny", {"user", "manager"});
+    admin_ = make_user("root", {"user", "admin"});
+  }
+  void TearDown() override {
+    service_.reset();
+    weather_.reset();
+    storage_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  users::Caller make_user(const std::string& name, std::vector<std::string> scopes) {
+    storage::NewUser u;
+    u.username = u.username_key = name;
+    u.scopes = scopes;
+    u.role = scopes.back();
+    u.password_hash = "x";
+    const auto record = storage_->users().create(u);
+    return users::Caller{record.user_id, name, scopes, u.role};
+  }
+
+  NewRun run(const char* date, std::int64_t distance, std::int64_t time, const char* location = "32.0853 34.7818") {
+    NewRun r;
+    r.date = day(date);
+    r.distance = distance;
+    r.time = time;
+    r.location = location;
+    r.where = *weather::parse_location(location);
+    return r;
+  }
+
+  void expect_error(ErrorKind kind, const std::function<void()>& f) {
+    try {
+      f();
+      ADD_FAILURE() << "expected an ApiError";
+    } catch (const ApiError& e) {
+      EXPECT_EQ(e.kind(), kind) << e.what();
+    }
+  }
+
+  storage::ListQuery all() {
+    storage::ListQuery q;
+    q.order_by = filter::compile_sort("", run_fields(true), kDefaultRunSort, kRunIdColumn);
+    q.limit = 1000;
+    return q;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::Storage> storage_;
+  FakeProvider provider_;
+  weather::WeatherStats stats_;
+  std::unique_ptr<weather::CachedWeather> weather_;
+  std::unique_ptr<RunService> service_;
+  users::Caller alice_, bob_, manager_, admin_;
+};
+
+TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
+  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500));
+  EXPECT_GT(r.result_id, 0);
+  EXPECT_EQ(r.user_id, alice_.user_id);
+  EXPECT_EQ(r.date, "2017-01-01");
+  EXPECT_DOUBLE_EQ(r.speed, 4.0);
+  EXPECT_EQ(r.created_at, r.updated_at);
+  const auto condition = weather::condition_from_json(r.condition_json);
+  ASSERT_TRUE(condition);
+  // The provider is asked with coordinates rounded to 0.01 degrees.
+  EXPECT_DOUBLE_EQ(*condition->temperature_max, 32.09);
+  EXPECT_DOUBLE_EQ(*condition->temperature_min, 34.78);
+  EXPECT_EQ(provider_.calls, 1);
+  const auto again = service_->get(alice_, r.result_id);
+  EXPECT_EQ(again.condition_json, r.condition_json);
+  EXPECT_EQ(again.created_at, r.created_at);
+  // Stored week: 2017-01-01 is in 2016-W52.
+  const auto weeks = storage_->runs().weekly(alice_.user_id, all());
+  ASSERT_EQ(weeks.items.size(), 1u);
+  EXPECT_EQ(weeks.items[0].year, 2016);
+  EXPECT_EQ(weeks.items[0].week, 52);
+}
+
+TEST_F(RunServiceTest, WeatherFailureStoresNothing) {
+  provider_.fail = ErrorKind::Unavailable;
+  expect_error(ErrorKind::Unavailable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1)); });
+  provider_.fail = ErrorKind::Unprocessable;
+  expect_error(ErrorKind::Unprocessable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1)); });
+  EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
+  provider_.fail.reset();
+  service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1));
+  EXPECT_EQ(provider_.calls, 3);  // failures were not cached
+}
+
+TEST_F(RunServiceTest, PrivacyRules) {
+  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500));
+  for (const auto* other : {&bob_, &manager_}) {
+    expect_error(ErrorKind::NotFound, [&] { service_->get(*other, r.result_id); });
+    expect_error(ErrorKind::NotFound, [&] { service_->remove(*other, r.result_id); });
+    RunPatch patch;
+    patch.distance = 5;
+    expect_error(ErrorKind::NotFound, [&] { service_->update(*other, r.result_id, patch); });
+    expect_error(ErrorKind::Forbidden, [&] { service_->list(*other, alice_.user_id, all()); });
+    expect_error(ErrorKind::Forbidden, [&] { service_->list(*other, other->user_id, all()); });
+    expect_error(ErrorKind::Forbidden, [&] { service_->create(*other, alice_.user_id, run("2017-01-01", 1, 1)); });
+    auto with_body_user = run("2017-01-01", 1, 1);
+    with_body_user.user_id = other->user_id;
+    expect_error(ErrorKind::Forbidden, [&] { service_->create(*other, std::nullopt, with_body_user); });
+    EXPECT_EQ(service_->list(*other, std::nullopt, all()).total, 0);
+  }
+  EXPECT_EQ(service_->get(admin_, r.result_id).result_id, r.result_id);
+  EXPECT_EQ(service_->list(admin_, alice_.user_id, all()).total, 1);
+  EXPECT_EQ(service_->list(admin_, std::nullopt, all()).total, 0);
+  expect_error(ErrorKind::NotFound, [&] { service_->list(admin_, 987654, all()); });
+  const auto for_alice = service_->create(admin_, alice_.user_id, run("2017-01-02", 1, 1));
+  EXPECT_EQ(for_alice.user_id, alice_.user_id);
+  auto mismatch = run("2017-01-02", 1, 1);
+  mismatch.user_id = bob_.user_id;
+  expect_error(ErrorKind::BadRequest, [&] { service_->create(admin_, alice_.user_id, mismatch); });
+  service_->remove(admin_, r.result_id);
+  expect_error(ErrorKind::NotFound, [&] { service_->get(alice_, r.result_id); });
+}
+
+TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
+  const auto r = service_->create(alice_, std::nullopt, run("2017-05-05", 5000, 1500));
+  EXPECT_EQ(provider_.calls, 1);
+  RunPatch distance;
+  distance.distance = 6000;
+  auto u = service_->update(alice_, r.result_id, distance);
+  EXPECT_EQ(u.distance, 6000);
+  EXPECT_DOUBLE_EQ(u.speed, 4.0);
+  EXPECT_EQ(u.condition_json, r.condition_json);
+  // The same coordinates written differently are the same place.
+  RunPatch same_place;
+  same_place.location = "32.08530 +34.7818";
+  same_place.where = weather::parse_location(*same_place.location);
+  u = service_->update(alice_, r.result_id, same_place);
+  EXPECT_EQ(u.location, "32.08530 +34.7818");
+  EXPECT_EQ(provider_.calls, 1);
+
+  RunPatch moved;
+  moved.location = "10 20";
+  moved.where = weather::parse_location("10 20");
+  provider_.fail = ErrorKind::Unavailable;
+  expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, moved); });
+  EXPECT_EQ(service_->get(alice_, r.result_id).location, "32.08530 +34.7818");
+  provider_.fail.reset();
+  u = service_->update(alice_, r.result_id, moved);
+  EXPECT_EQ(weather::condition_from_json(u.condition_json)->temperature_max, 10.0);
+
+  RunPatch redate;
+  redate.date = day("2017-01-01");
+  u = service_->update(alice_, r.result_id, redate);
+  EXPECT_EQ(u.date, "2017-01-01");
+  EXPECT_EQ(provider_.calls, 4);
+  const auto weeks = storage_->runs().weekly(alice_.user_id, all());
+  ASSERT_EQ(weeks.items.size(), 1u);
+  EXPECT_EQ(weeks.items[0].week, 52);
+  EXPECT_EQ(service_->update(alice_, r.result_id, RunPatch{}).updated_at, u.updated_at);
+}
+
+TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
+  service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405));
+  service_->create(alice_, std::nullopt, run("2015-01-02", 2000, 567));
+  service_->create(alice_, std::nullopt, run("2015-01-03", 2000, 378));
+  service_->create(alice_, std::nullopt, run("2015-01-04", 2100, 378));
+  service_->create(alice_, std::nullopt, run("2015-01-05", 2000, 405));
+  service_->create(alice_, std::nullopt, run("2016-01-09", 2000, 410));
+  service_->create(bob_, std::nullopt, run("2015-01-01", 9999, 1));
+
+  auto q = all();
+  q.limit = 2;
+  q.offset = 1;
+  const auto weeks = storage_->runs().weekly(alice_.user_id, q);
+  EXPECT_EQ(weeks.total, 3);
+  ASSERT_EQ(weeks.items.size(), 2u);
+  EXPECT_EQ(weeks.items[0].year, 2015);
+  EXPECT_EQ(weeks.items[0].week, 2);
+  EXPECT_EQ(weeks.items[0].runs, 1);
+  EXPECT_EQ(weeks.items[1].year, 2016);
+  EXPECT_EQ(weeks.items[1].week, 1);
+
+  q = all();
+  const auto first = storage_->runs().weekly(alice_.user_id, q).items.at(0);
+  EXPECT_EQ(first.runs, 4);
+  EXPECT_EQ(first.total_distance, 8100);
+  EXPECT_EQ(first.total_time, 1728);
+
+  q.filter = filter::compile_filter("distance gt 2000 or date ge 2016-01-01", run_fields(false));
+  const auto page = service_->list(alice_, std::nullopt, q);
+  ASSERT_EQ(page.total, 2);
+  EXPECT_EQ(page.items[0].date, "2015-01-04");
+  EXPECT_EQ(page.items[1].date, "2016-01-09");
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, q).total, 2);
+
+  q.filter = filter::compile_filter("precipitation eq 1.5 and wind_speed eq 12.25 and weather_code eq 61",
+                                    run_fields(false));
+  EXPECT_EQ(service_->list(alice_, std::nullopt, q).total, 6);
+  q.filter = filter::compile_filter("temperature_max eq 32.09 and temperature_min lt 40", run_fields(false));
+  EXPECT_EQ(service_->list(alice_, std::nullopt, q).total, 6);
+  q.filter = filter::compile_filter("created_at ge 2000-01-01", run_fields(false));
+  EXPECT_EQ(service_->list(alice_, std::nullopt, q).total, 6);
+
+  q = all();
+  q.order_by = filter::compile_sort("-distance,date", run_fields(false), kDefaultRunSort, kRunIdColumn);
+  q.limit = 1;
+  EXPECT_EQ(service_->list(alice_, std::nullopt, q).items.at(0).distance, 2100);
+}
+
+TEST_F(RunServiceTest, RunsOfDeletedUsersAreInvisible) {
+  const auto r = service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405));
+  ASSERT_TRUE(storage_->users().remove(alice_.user_id, admin_.user_id));
+  expect_error(ErrorKind::NotFound, [&] { service_->get(admin_, r.result_id); });
+  expect_error(ErrorKind::NotFound, [&] { service_->remove(admin_, r.result_id); });
+  expect_error(ErrorKind::NotFound, [&] { service_->list(admin_, alice_.user_id, all()); });
+  EXPECT_FALSE(storage_->runs().find(r.result_id));
+  EXPECT_FALSE(storage_->runs().remove(r.result_id));
+  EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
+}
+
+TEST(RunFields, AdminTableAddsUserId) {
+  EXPECT_EQ(run_fields(false).find("user_id"), nullptr);
+  ASSERT_NE(run_fields(true).find("user_id"), nullptr);
+  for (const char* name : {"result_id", "date", "distance", "time", "speed", "location", "temperature_max",
+                           "temperature_min", "precipitation", "wind_speed", "weather_code", "created_at"}) {
+    EXPECT_NE(run_fields(false).find(name), nullptr) << name;
+    EXPECT_NE(run_fields(true).find(name), nullptr) << name;
+  }
+  EXPECT_EQ(run_fields(false).fields().size(), 12u);
+  EXPECT_EQ(run_fields(true).fields().size(), 13u);
+  EXPECT_EQ(run_fields(false).find("date")->type, filter::FieldType::Date);
+  EXPECT_EQ(run_fields(false).find("condition"), nullptr);
+}
+
+TEST(MakeRunValues, ComputesTheIsoWeek) {
+  const auto v = make_run_values(3, day("2021-01-03"), 1000, 300, "1 2", {1, 2}, weather::Condition{});
+  EXPECT_EQ(v.date, "2021-01-03");
+  EXPECT_EQ(v.iso_year, 2020);
+  EXPECT_EQ(v.iso_week, 53);
+  EXPECT_EQ(v.user_id, 3);
+  EXPECT_DOUBLE_EQ(v.latitude, 1);
+}
+
+}  // namespace
