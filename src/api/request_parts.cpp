@@ -1,0 +1,126 @@
+#include "api/request_parts.h"
+
+#include <charconv>
+
+#include "common/errors.h"
+
+namespace jogtrack::api {
+
+namespace {
+
+std::optional<std::int64_t> positive_integer(std::string_view text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+std::int64_t paging_number(const http::Request& request, const char* name, std::int64_t fallback,
+                           std::int64_t min, std::int64_t max) {
+  const auto text = request.query_param(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || ec != std::errc() || ptr != text->data() + text->size() || value < min || value > max)
+    throw_invalid(name, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  return value;
+}
+
+std::string percent_encode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string page_link(const http::Request& request, std::int64_t page, std::int64_t count, const char* rel) {
+  std::string url = request.path + "?";
+  for (const auto& [key, value] : request.query)
+    if (key != "page" && key != "count") url += percent_encode(key) + "=" + percent_encode(value) + "&";
+  url += "page=" + std::to_string(page) + "&count=" + std::to_string(count);
+  return "<" + url + ">; rel=\"" + rel + "\"";
+}
+
+}  // namespace
+
+std::int64_t path_id(const http::Request& request, std::size_t index) {
+  const std::string_view text =
+      index < request.path_params.size() ? std::string_view(request.path_params[index]) : std::string_view();
+  const auto id = positive_integer(text);
+  if (!id) throw_invalid("id", "the id in the path must be a positive integer");
+  return *id;
+}
+
+std::optional<std::int64_t> query_user_id(const http::Request& request) {
+  const auto text = request.query_param("user_id");
+  if (!text) return std::nullopt;
+  const auto id = positive_integer(*text);
+  if (!id) throw_invalid("user_id", "must be a positive integer");
+  return id;
+}
+
+void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : request.query) {
+    bool known = false;
+    for (auto a : allowed) known = known || key == a;
+    if (!known) throw_invalid(key, "unknown query parameter");
+  }
+}
+
+ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
+                             std::string_view default_sort, std::string_view id_column,
+                             std::initializer_list<std::string_view> extra_allowed) {
+  for (const auto& [key, value] : request.query) {
+    bool known = key == "page" || key == "count" || key == "sort" || key == "filter";
+    for (auto a : extra_allowed) known = known || key == a;
+    if (!known) throw_invalid(key, "unknown query parameter");
+  }
+  ListParams params;
+  params.page = paging_number(request, "page", 0, 0, 1'000'000'000);
+  params.count = paging_number(request, "count", 10, 1, 1000);
+  params.query.limit = params.count;
+  params.query.offset = params.page * params.count;
+  if (const auto f = request.query_param("filter")) params.query.filter = filter::compile_filter(*f, fields);
+  params.query.order_by =
+      filter::compile_sort(request.query_param("sort").value_or(""), fields, default_sort, id_column);
+  return params;
+}
+
+void add_paging_headers(http::Response& response, const http::Request& request, const ListParams& params,
+                        std::int64_t total) {
+  const std::int64_t last = total == 0 ? 0 : (total - 1) / params.count;
+  std::string link = page_link(request, 0, params.count, "first");
+  if (params.page > 0) link += ", " + page_link(request, std::min(params.page - 1, last), params.count, "prev");
+  if (params.page < last) link += ", " + page_link(request, params.page + 1, params.count, "next");
+  link += ", " + page_link(request, last, params.count, "last");
+  response.headers.emplace_back("X-Total-Count", std::to_string(total));
+  response.headers.emplace_back("Link", std::move(link));
+}
+
+void write_optional_string(JsonWriter& w, const char* key, const std::optional<std::string>& value) {
+  w.Key(key);
+  if (value)
+    w.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
+  else
+    w.Null();
+}
+
+void write_string_array(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  w.EndArray();
+}
+
+}  // namespace jogtrack::api

@@ -1,0 +1,47 @@
+// Pieces every handler needs: path ids, list parameters with paging headers, JSON writing.
+#pragma once
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "filter/filter.h"
+#include "http/message.h"
+#include "storage/storage.h"
+
+namespace jogtrack::api {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// The {id} path parameter at index; 400 unless a positive 64-bit integer.
+std::int64_t path_id(const http::Request& request, std::size_t index = 0);
+
+// ?user_id=N on routes where an admin may act for someone else; nullopt when absent.
+std::optional<std::int64_t> query_user_id(const http::Request& request);
+
+struct ListParams {
+  std::int64_t page = 0;
+  std::int64_t count = 10;
+  storage::ListQuery query;
+};
+
+// Reads page, count, sort and filter; any query parameter outside those and
+// `extra_allowed` is a 400 (a typo is never silently ignored).
+ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
+                             std::string_view default_sort, std::string_view id_column,
+                             std::initializer_list<std::string_view> extra_allowed = {});
+// Rejects any query parameter not named (for routes that are not lists).
+void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed);
+
+// X-Total-Count and an RFC 8288 Link header (first, prev, next, last) that
+// keeps the request's other query parameters.
+void add_paging_headers(http::Response& response, const http::Request& request, const ListParams& params,
+                        std::int64_t total);
+
+void write_optional_string(JsonWriter& w, const char* key, const std::optional<std::string>& value);
+void write_string_array(JsonWriter& w, const char* key, const std::vector<std::string>& values);
+
+}  // namespace jogtrack::api

@@ -1,0 +1,31 @@
+// The HTTP API: every route of SPEC §3, wired to the domain services.
+#pragma once
+#include "http/router.h"
+#include "observability/metrics.h"
+#include "reports/weekly_report.h"
+#include "runs/run_service.h"
+#include "storage/storage.h"
+#include "users/account_service.h"
+#include "users/session_service.h"
+
+namespace jogtrack::api {
+
+// What the handlers need; owned by the composition root in main.
+struct Services {
+  storage::Storage& storage;
+  users::SessionService& sessions;
+  users::AccountService& accounts;
+  observability::Metrics& metrics;
+  runs::RunService& runs;
+  reports::ReportService& reports;
+};
+
+void add_auth_routes(http::Router& router, Services& services);
+void add_user_routes(http::Router& router, Services& services);
+void add_ops_routes(http::Router& router, Services& services);
+// /results and /results/reports/weekly (run_routes.cpp).
+void add_run_routes(http::Router& router, Services& services);
+
+http::Router build_router(Services& services);
+
+}  // namespace jogtrack::api

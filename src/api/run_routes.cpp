@@ -1,0 +1,112 @@
+// /results: runs and the weekly report.
+#include "api/request_parts.h"
+#include "api/routes.h"
+#include "common/dates.h"
+#include "reports/weekly_report.h"
+#include "runs/run_service.h"
+
+namespace jogtrack::api {
+
+namespace {
+
+void write_run(JsonWriter& w, const storage::RunRecord& run) {
+  w.StartObject();
+  w.Key("result_id");
+  w.Int64(run.result_id);
+  w.Key("user_id");
+  w.Int64(run.user_id);
+  w.Key("date");
+  w.String(run.date.data(), static_cast<rapidjson::SizeType>(run.date.size()));
+  w.Key("distance");
+  w.Int64(run.distance);
+  w.Key("time");
+  w.Int64(run.time);
+  w.Key("location");
+  w.String(run.location.data(), static_cast<rapidjson::SizeType>(run.location.size()));
+  w.Key("speed");
+  w.Double(run.speed);
+  w.Key("condition");
+  // Stored as condition_to_json wrote it: a complete JSON object.
+  w.RawValue(run.condition_json.data(), run.condition_json.size(), rapidjson::kObjectType);
+  w.Key("created_at");
+  w.String(run.created_at.data(), static_cast<rapidjson::SizeType>(run.created_at.size()));
+  w.Key("updated_at");
+  w.String(run.updated_at.data(), static_cast<rapidjson::SizeType>(run.updated_at.size()));
+  w.EndObject();
+}
+
+std::string run_json(const storage::RunRecord& run) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  write_run(w, run);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace
+
+void add_run_routes(http::Router& router, Services& s) {
+  router.add({"POST", "/results", [&s](const http::Request& request) {
+                const auto caller = s.sessions.authenticate(request.authorization);
+                allow_query_params(request, {"user_id"});
+                const auto user_id = query_user_id(request);
+                const auto input = runs::parse_new_run(request.body, today_utc());
+                const auto run = s.runs.create(caller, user_id, input);
+                auto response = http::Response::json(201, run_json(run));
+                response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
+                return response;
+              }});
+
+  router.add({"GET", "/results", [&s](const http::Request& request) {
+                const auto caller = s.sessions.authenticate(request.authorization);
+                const auto params = parse_list_params(request, runs::run_fields(caller), runs::kDefaultRunSort,
+                                                      runs::kRunIdColumn, {"user_id"});
+                const auto page = s.runs.list(caller, query_user_id(request), params.query);
+                rapidjson::StringBuffer buf;
+                JsonWriter w(buf);
+                w.StartArray();
+                for (const auto& run : page.items) write_run(w, run);
+                w.EndArray();
+                auto response = http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
+                add_paging_headers(response, request, params, page.total);
+                return response;
+              }});
+
+  router.add({"GET", "/results/{id}", [&s](const http::Request& request) {
+                const auto caller = s.sessions.authenticate(request.authorization);
+                const auto id = path_id(request);
+                allow_query_params(request, {});
+                return http::Response::json(200, run_json(s.runs.get(caller, id)));
+              }});
+
+  router.add({"PATCH", "/results/{id}", [&s](const http::Request& request) {
+                const auto caller = s.sessions.authenticate(request.authorization);
+                const auto id = path_id(request);
+                allow_query_params(request, {});
+                const auto patch = runs::parse_run_patch(request.body, today_utc());
+                return http::Response::json(200, run_json(s.runs.update(caller, id, patch)));
+              }});
+
+  router.add({"DELETE", "/results/{id}", [&s](const http::Request& request) {
+                const auto caller = s.sessions.authenticate(request.authorization);
+                const auto id = path_id(request);
+                allow_query_params(request, {});
+                s.runs.remove(caller, id);
+                return http::Response::no_content();
+              }});
+
+  router.add({"GET", "/results/reports/weekly", [&s](const http::Request& request) {
+                const auto caller = s.sessions.authenticate(request.authorization);
+                // Weeks always come in (year, week) order: there is nothing to sort.
+                if (request.query_param("sort"))
+                  throw_invalid("sort", "the weekly report is always ordered by year and week");
+                const auto format = reports::parse_weekly_format(request.query_param("format"));
+                const auto params = parse_list_params(request, runs::run_fields(caller), runs::kDefaultRunSort,
+                                                      runs::kRunIdColumn, {"user_id", "format"});
+                const auto page = s.reports.weekly(caller, query_user_id(request), params.query);
+                auto response = http::Response::json(200, reports::render_weekly(page.items, format));
+                add_paging_headers(response, request, params, page.total);
+                return response;
+              }});
+}
+
+}  // namespace jogtrack::api

@@ -1,0 +1,293 @@
+#include "http/router.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace jogtrack::http {
+
+struct Router::Node {
+  std::vector<std::pair<std::string, std::unique_ptr<Node>>> literals;  // few children: linear scan
+  std::unique_ptr<Node> param;
+  std::vector<const Route*> routes;  // routes ending here, one per method
+
+  Node* literal(std::string_view seg) const {
+    for (const auto& [name, child] : literals)
+      if (name == seg) return child.get();
+    return nullptr;
+  }
+};
+
+namespace {
+
+bool is_param_segment(std::string_view seg) {
+  return seg.size() >= 3 && seg.front() == '{' && seg.back() == '}' &&
+         seg.substr(1, seg.size() - 2).find_first_of("{}/") == std::string_view::npos;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
+std::size_t utf8_seq_len(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n;
+  unsigned min_second = 0x80, max_second = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) min_second = 0xA0;
+    if (c == 0xED) max_second = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) min_second = 0x90;
+    if (c == 0xF4) max_second = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < min_second || b(i + 1) > max_second) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return n;
+}
+
+// s itself when it is valid UTF-8, else a copy in `storage` with each invalid
+// byte replaced by U+FFFD (so the problem body is always valid JSON text).
+std::string_view valid_utf8(std::string_view s, std::string& storage) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t n = utf8_seq_len(s, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == s.size()) return s;
+  storage.assign(s.substr(0, i));
+  while (i < s.size()) {
+    const std::size_t n = utf8_seq_len(s, i);
+    if (n == 0) {
+      storage += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      storage.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return storage;
+}
+
+}  // namespace
+
+// rest: what follows a '/' in the path (the next segment and beyond).
+const Router::Node* Router::find_node(const Router::Node* node, std::string_view rest, std::vector<std::string>& params) {
+  const auto slash = rest.find('/');
+  const std::string_view seg = rest.substr(0, slash);
+  if (seg.empty()) return nullptr;
+  const bool last = slash == std::string_view::npos;
+  const std::string_view next = last ? std::string_view{} : rest.substr(slash + 1);
+
+  auto descend = [&](const Router::Node* child) -> const Router::Node* {
+    if (last) return child->routes.empty() ? nullptr : child;
+    return find_node(child, next, params);
+  };
+
+  if (const Router::Node* lit = node->literal(seg))
+    if (const Router::Node* found = descend(lit)) return found;
+  if (node->param) {
+    params.emplace_back(seg);
+    if (const Router::Node* found = descend(node->param.get())) return found;
+    params.pop_back();
+  }
+  return nullptr;
+}
+
+std::string MatchResult::allow_header() const {
+  std::string out;
+  for (const auto& m : allowed) {
+    if (!out.empty()) out += ", ";
+    out += m;
+  }
+  return out;
+}
+
+Router::Router() : root_(std::make_unique<Node>()) {}
+Router::~Router() = default;
+Router::Router(Router&&) noexcept = default;
+Router& Router::operator=(Router&&) noexcept = default;
+
+void Router::add(Route route) {
+  if (route.method.empty() ||
+      route.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
+    throw std::invalid_argument("route method must be an upper-case HTTP method: '" + route.method + "'");
+  if (!route.handler) throw std::invalid_argument("route " + route.method + " " + route.pattern + " has no handler");
+  const std::string_view pattern = route.pattern;
+  if (pattern.empty() || pattern.front() != '/')
+    throw std::invalid_argument("route pattern must start with '/': '" + route.pattern + "'");
+
+  Node* node = root_.get();
+  if (pattern != "/") {
+    std::string_view rest = pattern.substr(1);
+    while (true) {
+      const auto slash = rest.find('/');
+      const std::string_view seg = rest.substr(0, slash);
+      if (seg.empty()) throw std::invalid_argument("route pattern has an empty segment: '" + route.pattern + "'");
+      if (is_param_segment(seg)) {
+        if (!node->param) node->param = std::make_unique<Node>();
+        node = node->param.get();
+      } else if (seg.find_first_of("{}") != std::string_view::npos) {
+        throw std::invalid_argument("route pattern segment must be literal or {name}: '" + route.pattern + "'");
+      } else {
+        Node* child = node->literal(seg);
+        if (!child) {
+          node->literals.emplace_back(std::string(seg), std::make_unique<Node>());
+          child = node->literals.back().second.get();
+        }
+        node = child;
+      }
+      if (slash == std::string_view::npos) break;
+      rest = rest.substr(slash + 1);
+    }
+  }
+  for (const Route* r : node->routes)
+    if (r->method == route.method)
+      throw std::invalid_argument("duplicate route " + route.method + " " + route.pattern + " (already " +
+                                  r->method + " " + r->pattern + ")");
+  routes_.push_back(std::move(route));
+  node->routes.push_back(&routes_.back());
+}
+
+MatchResult Router::match(std::string_view method, std::string_view path) const {
+  MatchResult result;
+  if (path.empty() || path.front() != '/') return result;
+  const Node* node = nullptr;
+  if (path == "/") {
+    node = root_->routes.empty() ? nullptr : root_.get();
+  } else {
+    node = find_node(root_.get(), path.substr(1), result.params);
+  }
+  if (!node) {
+    result.params.clear();
+    return result;
+  }
+  for (const Route* r : node->routes)
+    if (r->method == method) {
+      result.route = r;
+      result.pattern = r->pattern;
+      return result;
+    }
+  result.params.clear();
+  result.path_known = true;
+  result.pattern = node->routes.front()->pattern;
+  result.allowed.reserve(node->routes.size());
+  for (const Route* r : node->routes) result.allowed.push_back(r->method);
+  std::sort(result.allowed.begin(), result.allowed.end());
+  return result;
+}
+
+std::vector<std::pair<std::string, std::string>> Router::list() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
+std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {
+  std::string out;
+  if (in.find_first_of(plus_as_space ? "%+" : "%") == std::string_view::npos) {
+    out.assign(in);
+    return out;
+  }
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return std::nullopt;
+      const int hi = hex_value(in[i + 1]);
+      const int lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      const char decoded = static_cast<char>(hi * 16 + lo);
+      if (decoded == '\0') return std::nullopt;
+      out.push_back(decoded);
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view raw) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!raw.empty()) {
+    const auto amp = raw.find('&');
+    const std::string_view piece = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
+    if (piece.empty()) continue;
+    const auto eq = piece.find('=');
+    auto key = percent_decode(piece.substr(0, eq), true);
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1), true);
+    if (!key || !value) return std::nullopt;
+    out.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+Response problem_response(int status, std::string_view title, std::string_view detail,
+                          const std::vector<FieldError>& errors, std::string_view type) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  std::string scratch;
+  auto str = [&w, &scratch](std::string_view s) {
+    s = valid_utf8(s, scratch);
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  w.StartObject();
+  w.Key("type");
+  str(type);
+  w.Key("title");
+  str(title);
+  w.Key("status");
+  w.Int(status);
+  w.Key("detail");
+  str(detail);
+  if (!errors.empty()) {
+    w.Key("errors");
+    w.StartArray();
+    for (const auto& e : errors) {
+      w.StartObject();
+      w.Key("field");
+      str(e.field);
+      w.Key("message");
+      str(e.message);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body.assign(buf.GetString(), buf.GetSize());
+  return r;
+}
+
+Response from_api_error(const ApiError& e) {
+  const int status = http_status(e.kind());
+  Response r = problem_response(status, http_title(e.kind()), e.what(), e.errors());
+  if (e.retry_after() > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after()));
+  if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  return r;
+}
+
+}  // namespace jogtrack::http

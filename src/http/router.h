@@ -1,0 +1,88 @@
+// Route table (segment matching, no regex, no RESTinio) and the problem+json helpers.
+#pragma once
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/errors.h"
+#include "http/message.h"
+
+namespace jogtrack::http {
+
+struct MatchResult {
+  // Set when both the path and the method matched.
+  const Route* route = nullptr;
+  // Values of the route's {..} segments, in order (taken from the decoded path).
+  std::vector<std::string> params;
+  // The matched route template (when found or path_known): a bounded metrics label.
+  std::string_view pattern;
+  // The path matches a route but not for this method (-> 405 with Allow).
+  bool path_known = false;
+  // When path_known: the methods that path supports, sorted, e.g. {"GET", "PATCH"}.
+  std::vector<std::string> allowed;
+
+  bool found() const { return route != nullptr; }
+  // "GET, PATCH" — the value of the Allow header for a 405.
+  std::string allow_header() const;
+};
+
+// Matching rules:
+//  - the path is split on '/'; a literal segment must match exactly (case-
+//    sensitive), {name} matches any one non-empty segment;
+//  - a literal beats a parameter at the same position, with backtracking, so
+//    "/results/reports/weekly" and "/results/{id}" coexist (and "/a/{x}/c"
+//    still matches "/a/b/c" when "/a/b" exists only as a prefix of other routes);
+//  - the path is matched first; the most specific path that exists decides,
+//    then the method: no route for it -> path_known (405);
+//  - an empty segment never matches: "/users/" and "//users" are not found;
+//  - HEAD and OPTIONS are not special: unless registered they get 405.
+// add() is for setup; match() and list() are thread-safe const calls.
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(Router&&) noexcept;
+  Router& operator=(Router&&) noexcept;
+
+  // A valid pattern is "/" or '/'-separated non-empty segments, each either
+  // literal text (no braces) or a whole "{name}". Throws std::invalid_argument
+  // for any other pattern, a method that is not upper-case letters/'-', an
+  // empty handler, or a method+pattern already registered (param names do
+  // not count: "/users/{id}" and "/users/{other}" are the same path).
+  void add(Route route);
+
+  MatchResult match(std::string_view method, std::string_view path) const;
+
+  // (method, pattern) of every route, in registration order.
+  std::vector<std::pair<std::string, std::string>> list() const;
+
+ private:
+  struct Node;
+  static const Node* find_node(const Node* node, std::string_view rest, std::vector<std::string>& params);
+  std::unique_ptr<Node> root_;
+  std::deque<Route> routes_;  // stable addresses
+};
+
+// Decodes %XX escapes (and '+' as a space when plus_as_space, as in query
+// strings). nullopt for a malformed escape or an escaped NUL byte.
+std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space);
+
+// "a=1&b=x%20y&c" -> {{"a","1"},{"b","x y"},{"c",""}}, in order; empty pieces
+// ("a=1&&b=2") are skipped. nullopt when any key or value is malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view raw);
+
+// RFC 9457 problem: content type application/problem+json, body
+// {"type","title","status","detail"[,"errors":[{"field","message"}]]}.
+Response problem_response(int status, std::string_view title, std::string_view detail,
+                          const std::vector<FieldError>& errors = {}, std::string_view type = "about:blank");
+
+// Problem for a domain error: status/title from its kind, detail from what(),
+// its field errors, Retry-After when retry_after() > 0, and
+// WWW-Authenticate: Bearer error="invalid_token" for 401.
+Response from_api_error(const ApiError& e);
+
+}  // namespace jogtrack::http

@@ -1,0 +1,452 @@
+// The only translation unit that includes RESTinio/asio (they take ~25 s to compile).
+#include "http/server.h"
+
+#include <restinio/asio_timer_manager.hpp>
+#include <restinio/http_server.hpp>
+#include <restinio/message_builders.hpp>
+#include <restinio/null_logger.hpp>
+#include <restinio/traits.hpp>
+#include <spdlog/spdlog.h>
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/post.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/thread_pool.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <ctime>
+#include <exception>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "common/errors.h"
+#include "observability/logging.h"
+
+namespace jogtrack::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using observability::Metrics;
+
+constexpr std::uint64_t kRestinioBodyLimitFloor = 1024 * 1024;  // 1 MiB
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+  }
+}
+
+// "Sun, 06 Nov 1994 08:49:37 GMT", recomputed once per second per thread.
+const std::string& http_date() {
+  thread_local std::time_t cached_sec = -1;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_sec) {
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[40];
+    const int n = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7],
+                                tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                                tm.tm_sec);
+    cached.assign(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    cached_sec = now;
+  }
+  return cached;
+}
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{[] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  }()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t v = rng();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<std::size_t>(i)] = kHex[v & 0xf];
+  return id;
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// "application/json", optionally followed by parameters (";charset=utf-8"); case-insensitive.
+bool is_json_content_type(std::string_view ct) {
+  while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (ct.size() < kJson.size()) return false;
+  for (std::size_t i = 0; i < kJson.size(); ++i)
+    if (lower(ct[i]) != kJson[i]) return false;
+  ct.remove_prefix(kJson.size());
+  while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.remove_prefix(1);
+  return ct.empty() || ct.front() == ';';
+}
+
+bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
+
+struct State;
+
+// The one catch-all request handler: RESTinio's express router would build a
+// std::regex per route; we match segments ourselves.
+struct CatchAll {
+  explicit CatchAll(State* s) : st(s) {}
+  restinio::request_handling_status_t operator()(restinio::request_handle_t req) const;
+  State* st;
+};
+
+struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, CatchAll> {};
+using Server = restinio::http_server_t<Traits>;
+
+// Everything a request needs. Outlives the io_context (write notificators may
+// run while the io_context is being destroyed).
+struct State {
+  State(const ServerOptions& o, const Router& r, Metrics& m)
+      : opts(o),
+        router(r),
+        metrics(m),
+        worker(std::max<std::size_t>(1, o.worker_threads)),
+        hashing(std::max<std::size_t>(1, o.hashing_threads)) {}
+
+  const ServerOptions& opts;
+  const Router& router;
+  Metrics& metrics;
+
+  // Requests received whose response has not finished writing yet.
+  std::atomic<long> inflight{0};
+  std::atomic<bool> draining{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop_requested = false;  // guarded by mu
+  int stop_signal = 0;
+
+  asio::thread_pool worker;
+  asio::thread_pool hashing;
+
+  void release() noexcept {
+    if (inflight.fetch_sub(1) == 1 && draining.load()) {
+      std::lock_guard lock(mu);
+      cv.notify_all();
+    }
+  }
+
+  void on_request(restinio::request_handle_t req);
+  void run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route, Clock::time_point t0);
+  void respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label, Response resp,
+               Clock::time_point t0, bool close = false);
+};
+
+restinio::request_handling_status_t CatchAll::operator()(restinio::request_handle_t req) const {
+  st->on_request(std::move(req));
+  return restinio::request_accepted();
+}
+
+void State::respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label,
+                    Response resp, Clock::time_point t0, bool close) {
+  bool handed_over = false;
+  try {
+    if (resp.status < 200 || resp.status > 599) {
+      spdlog::error("request {}: handler returned invalid status {}", r.request_id, resp.status);
+      resp = problem_response(500, "Internal Server Error", "internal error");
+    }
+    auto builder = req->create_response(restinio::http_status_line_t{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)});
+    builder.append_header(restinio::http_field::date, http_date());
+    if (!resp.content_type.empty())
+      builder.append_header(restinio::http_field::content_type, std::move(resp.content_type));
+    builder.append_header("X-Request-Id", r.request_id);
+    for (auto& [name, value] : resp.headers) builder.append_header(std::move(name), std::move(value));
+    if (close || draining.load(std::memory_order_relaxed)) builder.connection_close();
+    builder.set_body(std::move(resp.body));
+
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    metrics.observe_request(r.method, route_label, resp.status, seconds);
+    observability::log_access({r.method, route_label, resp.status, seconds * 1000.0, r.request_id, r.remote_ip});
+
+    handed_over = true;  // from here on the write notificator releases the in-flight slot
+    builder.done([this](const asio::error_code&) { release(); });
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: could not send the response: {}", r.request_id, e.what());
+    if (!handed_over) release();
+  }
+}
+
+void State::run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route,
+                        Clock::time_point t0) {
+  Response resp;
+  try {
+    resp = route.handler(r);
+  } catch (const ApiError& e) {
+    resp = from_api_error(e);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {}: unhandled exception: {}", r.request_id, r.method, route.pattern, e.what());
+    resp = problem_response(500, "Internal Server Error", "internal error");
+  } catch (...) {
+    spdlog::error("request {} {} {}: unhandled non-standard exception", r.request_id, r.method, route.pattern);
+    resp = problem_response(500, "Internal Server Error", "internal error");
+  }
+  respond(req, r, route.pattern, std::move(resp), t0);
+}
+
+void State::on_request(restinio::request_handle_t req) {
+  const auto t0 = Clock::now();
+  inflight.fetch_add(1);
+
+  Request r;
+  const auto& h = req->header();
+  r.method = h.method().c_str();
+  if (const auto* incoming = h.try_get_field("X-Request-Id"); incoming && valid_request_id(*incoming))
+    r.request_id = *incoming;
+  else
+    r.request_id = new_request_id();
+  try {
+    r.remote_ip = req->remote_endpoint().address().to_string();
+  } catch (const std::exception&) {
+  }
+
+  try {
+    // Inert with RESTinio 0.6.16: it never copies the parsed version into the
+    // header (always 1.1), so e.g. HTTP/9.9 is served as 1.1. Kept for a
+    // RESTinio that does.
+    if (h.http_major() != 1 || h.http_minor() > 1) {
+      respond(req, r, Metrics::kUnmatched,
+              problem_response(505, "HTTP Version Not Supported", "only HTTP/1.0 and HTTP/1.1 are supported"), t0,
+              true);
+      return;
+    }
+    auto path = percent_decode(h.path(), false);
+    if (!path) {
+      respond(req, r, Metrics::kUnmatched, problem_response(400, "Bad Request", "malformed percent-encoding in the path"),
+              t0);
+      return;
+    }
+    r.path = std::move(*path);
+
+    MatchResult m = router.match(r.method, r.path);
+    if (!m.found()) {
+      if (m.path_known) {
+        Response resp = problem_response(405, "Method Not Allowed",
+                                         "method " + r.method + " is not allowed on this resource");
+        resp.headers.emplace_back("Allow", m.allow_header());
+        respond(req, r, m.pattern, std::move(resp), t0);
+      } else {
+        respond(req, r, Metrics::kUnmatched, problem_response(404, "Not Found", "no such resource"), t0);
+      }
+      return;
+    }
+    const Route& route = *m.route;
+    r.route = route.pattern;
+    if (draining.load()) {
+      Response resp = problem_response(503, "Service Unavailable", "the server is shutting down");
+      resp.headers.emplace_back("Retry-After", "1");
+      respond(req, r, route.pattern, std::move(resp), t0, true);
+      return;
+    }
+    const std::string& body = req->body();
+    if (body.size() > opts.max_body_bytes) {
+      respond(req, r, route.pattern,
+              problem_response(413, "Content Too Large",
+                               "the request body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"),
+              t0);
+      return;
+    }
+    if (const auto* ct = h.try_get_field(restinio::http_field::content_type)) r.content_type = *ct;
+    if (!body.empty() && method_has_body(r.method) && !is_json_content_type(r.content_type)) {
+      respond(req, r, route.pattern,
+              problem_response(415, "Unsupported Media Type", "the request body must be application/json"), t0);
+      return;
+    }
+    r.raw_query = h.query();
+    auto query = parse_query(r.raw_query);
+    if (!query) {
+      respond(req, r, route.pattern,
+              problem_response(400, "Bad Request", "malformed percent-encoding in the query string"), t0);
+      return;
+    }
+    r.query = std::move(*query);
+    r.path_params = std::move(m.params);
+    if (const auto* auth = h.try_get_field(restinio::http_field::authorization)) r.authorization = *auth;
+    // The request object is ours alone and its body is not read again: take it
+    // instead of copying (body() is const only by interface; the member is not).
+    r.body = std::move(const_cast<std::string&>(body));
+
+    switch (route.pool) {
+      case Pool::Inline:
+        run_handler(req, r, route, t0);
+        break;
+      case Pool::Worker:
+      case Pool::Hashing:
+        asio::post(route.pool == Pool::Worker ? worker : hashing,
+                   [this, req, r = std::move(r), &route, t0]() { run_handler(req, r, route, t0); });
+        break;
+    }
+  } catch (const std::exception& e) {
+    // Only plumbing failures (e.g. bad_alloc) get here; handler exceptions are caught in run_handler.
+    spdlog::error("request {}: {}", r.request_id, e.what());
+    respond(req, r, Metrics::kUnmatched, problem_response(500, "Internal Server Error", "internal error"), t0, true);
+  }
+}
+
+}  // namespace
+
+void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
+  // Heap-allocated so that, if the drain times out with a handler still stuck
+  // in a pool, we can return without destroying what it still uses.
+  auto state = std::make_unique<State>(o, router, metrics);
+  auto ioctx = std::make_unique<asio::io_context>(static_cast<int>(std::max<std::size_t>(1, o.io_threads)));
+  auto work = asio::make_work_guard(*ioctx);
+
+  std::uint16_t bound_port = 0;
+  restinio::server_settings_t<Traits> settings;
+  settings.address(o.host)
+      .port(o.port)
+      .request_handler(state.get())
+      .read_next_http_message_timelimit(o.read_timeout)
+      .handle_request_timeout(o.handle_timeout)
+      .write_http_response_timelimit(o.write_timeout)
+      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                    .max_url_size(8 * 1024)
+                                    .max_field_name_size(1024)
+                                    .max_field_value_size(16 * 1024)
+                                    .max_field_count(100)
+                                    .max_body_size(std::max<std::uint64_t>(kRestinioBodyLimitFloor,
+                                                                           2 * std::uint64_t{o.max_body_bytes})))
+      .socket_options_setter([](restinio::socket_options_t& opts) { opts.set_option(asio::ip::tcp::no_delay{true}); })
+      .acceptor_post_bind_hook(
+          [&bound_port](asio::ip::tcp::acceptor& acceptor) { bound_port = acceptor.local_endpoint().port(); });
+
+  auto server = std::make_unique<Server>(restinio::external_io_context(*ioctx), std::move(settings));
+
+  auto signals = std::make_unique<asio::signal_set>(*ioctx, SIGINT, SIGTERM);
+  signals->async_wait([st = state.get()](const asio::error_code& ec, int signo) {
+    if (ec) return;
+    std::lock_guard lock(st->mu);
+    st->stop_requested = true;
+    st->stop_signal = signo;
+    st->cv.notify_all();
+  });
+
+  try {
+    server->open_sync();
+  } catch (const std::exception& e) {
+    signals->cancel();
+    throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + e.what());
+  }
+
+  std::vector<std::thread> io_threads;
+  const std::size_t n_io = std::max<std::size_t>(1, o.io_threads);
+  for (std::size_t i = 0; i < n_io; ++i)
+    io_threads.emplace_back([io = ioctx.get()] {
+      for (;;) {
+        try {
+          io->run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("I/O thread: unexpected exception: {}", e.what());
+        }
+      }
+    });
+
+  spdlog::info("listening on {}:{}", o.host, bound_port);
+  std::exception_ptr callback_error;
+  if (o.on_listening) {
+    try {
+      o.on_listening(o.host, bound_port);
+    } catch (...) {
+      callback_error = std::current_exception();
+    }
+  }
+
+  {
+    std::unique_lock lock(state->mu);
+    state->cv.wait(lock, [&] { return state->stop_requested || callback_error; });
+  }
+  if (!callback_error) spdlog::info("signal {} received: draining", state->stop_signal);
+
+  // 1. Stop accepting and answer 503 to requests that still arrive on open connections.
+  state->draining.store(true);
+  {
+    std::promise<void> closed;
+    server->close_async([&closed]() noexcept { closed.set_value(); },
+                        [&closed](std::exception_ptr) noexcept { closed.set_value(); });
+    closed.get_future().wait();
+  }
+  // 2. Let in-flight requests finish, bounded by drain_timeout.
+  bool drained;
+  {
+    std::unique_lock lock(state->mu);
+    drained = state->cv.wait_for(lock, o.drain_timeout, [&] { return state->inflight.load() == 0; });
+  }
+  // 3. Shut down.
+  signals->cancel();
+  work.reset();
+  ioctx->stop();
+  for (auto& t : io_threads) t.join();
+  if (drained) {
+    state->worker.join();
+    state->hashing.join();
+    server.reset();
+    signals.reset();
+    ioctx.reset();  // destroys idle connections
+    state.reset();
+    spdlog::info("server stopped");
+  } else {
+    spdlog::warn("drain timeout ({} s) reached with {} request(s) still in flight: abandoning them",
+                 o.drain_timeout.count(), state->inflight.load());
+    state->worker.stop();
+    state->hashing.stop();
+    // A handler still running in a pool references these: leak them on purpose
+    // (the process is about to exit).
+    (void)server.release();
+    (void)signals.release();
+    (void)ioctx.release();
+    (void)state.release();
+  }
+  if (callback_error) std::rethrow_exception(callback_error);
+}
+
+}  // namespace jogtrack::http
