@@ -1,0 +1,215 @@
+"""Black-box harness: starts the real jogtrack binary on a free loopback port
+against a fresh SQLite database and a local fake of Open-Meteo.
+
+Fixtures
+  fake_weather   the fake Open-Meteo (session-wide, reset before every test)
+  server         a jogtrack instance shared by the whole session
+  make_server    factory for an instance of a test's own (custom env), stopped after the test
+  api            a Client for `server`
+Helpers on Server: url, cli(args, input=...), log(), stop(), pid
+Helpers on Client: get/post/patch/delete(path, json=..., token=..., params=..., headers=...),
+  register(...), login(...), new_user(role=...) -> User(user_id, username, password, token, refresh)
+"""
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).parent))
+import fake_openmeteo  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("JOGTRACK_BIN", ROOT / "build" / "jogtrack")).resolve()
+STRONG_PASSWORD = "correct horse battery staple"
+_names = itertools.count(1)
+
+
+def unique_name(prefix="user"):
+    return f"{prefix}{next(_names)}_{uuid.uuid4().hex[:8]}"
+
+
+class Server:
+    def __init__(self, workdir: Path, env: dict, args=()):
+        self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("JOGTRACK_")}
+        self.env.update({
+            "JOGTRACK_DATABASE_URL": f"sqlite:{workdir / 'jogtrack.db'}",
+            "JOGTRACK_LOG_LEVEL": "info",
+            "JOGTRACK_THREADS": "2",
+        })
+        self.env.update(env)
+        self.args = list(args)
+        self.proc = None
+        self.url = None
+        self._stderr_path = workdir / "stderr.log"
+        self.start()
+
+    def start(self):
+        self._stderr = open(self._stderr_path, "ab")
+        self.proc = subprocess.Popen(
+            [str(BINARY), "serve", "--listen", "127.0.0.1:0", *self.args],
+            env=self.env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=self._stderr)
+        line = self.proc.stdout.readline().decode()
+        if "listening on" not in line:
+            self.proc.wait(timeout=10)
+            raise RuntimeError(f"jogtrack did not start: {line!r}\n{self.log()}")
+        port = int(line.strip().rsplit(":", 1)[1])
+        self.url = f"http://127.0.0.1:{port}"
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def log(self):
+        return self._stderr_path.read_text(errors="replace") if self._stderr_path.exists() else ""
+
+    def cli(self, args, input=None, env=None):
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        return subprocess.run([str(BINARY), *args], input=input, env=full_env, cwd=self.workdir,
+                              capture_output=True, text=True, timeout=60)
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        code = self.proc.returncode if self.proc else None
+        if self.proc:
+            self.proc.stdout.close()
+            self._stderr.close()
+        return code
+
+
+@dataclass
+class User:
+    user_id: int
+    username: str
+    password: str
+    token: str
+    refresh: str
+
+    @property
+    def auth(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Client:
+    def __init__(self, server: Server):
+        self.server = server
+        self.session = requests.Session()
+
+    def request(self, method, path, json=None, token=None, params=None, headers=None, data=None):
+        h = dict(headers or {})
+        if token is not None:
+            h["Authorization"] = f"Bearer {token.token if isinstance(token, User) else token}"
+        return self.session.request(method, self.server.url + path, json=json, params=params,
+                                    headers=h, data=data, timeout=30)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def register(self, username=None, password=STRONG_PASSWORD, **extra):
+        username = username or unique_name()
+        r = self.post("/users", json={"username": username, "password": password, **extra})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def login(self, username, password=STRONG_PASSWORD):
+        r = self.post("/auth", json={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def new_user(self, role="user", password=STRONG_PASSWORD, **extra):
+        """A fresh account with the given role (managers and admins made by the CLI), logged in."""
+        username = unique_name(role)
+        if role == "user":
+            user_id = self.register(username, password, **extra)["user_id"]
+        else:
+            res = self.server.cli(["user", "create", "--username", username, "--password-stdin", "--role", role],
+                                  input=password + "\n")
+            assert res.returncode == 0, res.stderr
+            user_id = int(res.stdout.strip())
+        tokens = self.login(username, password)
+        return User(user_id, username, password, tokens["access_token"], tokens["refresh_token"])
+
+
+def assert_problem(response, status, detail_contains=None):
+    assert response.status_code == status, f"{response.status_code} {response.text}"
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and "type" in body and "detail" in body
+    if detail_contains:
+        assert detail_contains.lower() in body["detail"].lower(), body
+    return body
+
+
+@pytest.fixture(scope="session")
+def fake_weather():
+    fake = fake_openmeteo.start(port=0)
+    yield fake
+    fake.stop()
+
+
+def weather_env(fake):
+    return {
+        "JOGTRACK_WEATHER_FORECAST_URL": fake.url("forecast"),
+        "JOGTRACK_WEATHER_ARCHIVE_URL": fake.url("archive"),
+        "JOGTRACK_WEATHER_TIMEOUT_MS": "1500",
+    }
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, fake_weather):
+    srv = Server(tmp_path_factory.mktemp("shared"), weather_env(fake_weather))
+    yield srv
+    assert srv.stop() == 0, srv.log()
+
+
+@pytest.fixture(autouse=True)
+def _reset_fake(fake_weather):
+    fake_weather.reset()
+    yield
+
+
+@pytest.fixture
+def make_server(tmp_path, fake_weather):
+    started = []
+
+    def factory(env=None, args=(), name=None):
+        merged = weather_env(fake_weather)
+        merged.update(env or {})
+        srv = Server(tmp_path / (name or f"srv{len(started)}"), merged, args)
+        started.append(srv)
+        return srv
+
+    yield factory
+    for srv in started:
+        srv.stop()
+
+
+@pytest.fixture
+def api(server):
+    return Client(server)
