@@ -31,6 +31,10 @@
 #include "observability/logging.h"
 
 namespace jogtrack::http {
+
+// A filter may be 2,000 characters; as percent-encoded UTF-8 that is up to
+// 2,000 x 4 x 3 = 24,000 bytes, plus the other query parameters.
+constexpr std::size_t kMaxUrlBytes = 32 * 1024;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -349,7 +353,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
       .handle_request_timeout(o.handle_timeout)
       .write_http_response_timelimit(o.write_timeout)
       .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                    .max_url_size(8 * 1024)
+                                    .max_url_size(kMaxUrlBytes)
                                     .max_field_name_size(1024)
                                     .max_field_value_size(16 * 1024)
                                     .max_field_count(100)

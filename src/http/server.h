@@ -37,7 +37,7 @@ struct ServerOptions {
 //  - 503 while draining;
 //  - 413 for a body over max_body_bytes. Bodies over max(1 MiB,
 //    2 x max_body_bytes), headers over 16 KiB per field or 100 fields, and URLs
-//    over 8 KiB make RESTinio drop the connection without any answer;
+//    over 32 KiB make RESTinio drop the connection without any answer;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
 //    (parameters allowed, case-insensitive);
 //  - 400 for malformed percent-encoding in the query;

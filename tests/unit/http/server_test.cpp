@@ -419,7 +419,7 @@ TEST_F(ServerTest, OversizedHeaderDropsConnection) {
   c.send_all(get("/hello", "X-Big: " + std::string(20 * 1024, 'a') + "\r\n"));
   EXPECT_FALSE(c.read_response());
   Conn u(port_);
-  u.send_all(get("/hello?" + std::string(9 * 1024, 'a')));
+  u.send_all(get("/hello?" + std::string(33 * 1024, 'a')));
   EXPECT_FALSE(u.read_response());
 }
 
