@@ -1,5 +1,5 @@
 // /auth: login, refresh, logout, verify, me.
-#include "api/json_body.h"
+#include "common/json_body.h"
 #include "api/routes.h"
 #include "api/user_json.h"
 

@@ -1,5 +1,5 @@
 // /users: registration and account management.
-#include "api/json_body.h"
+#include "common/json_body.h"
 #include "api/routes.h"
 #include "api/user_json.h"
 

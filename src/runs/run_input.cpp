@@ -1,13 +1,6 @@
 #include "runs/run_input.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
-#include <algorithm>
-#include <set>
-#include <vector>
-
-#include "common/errors.h"
+#include "common/json_body.h"
 
 namespace jogtrack::runs {
 
@@ -15,114 +8,59 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr const char* kFields[] = {"date", "distance", "time", "location", "user_id"};
+// The run-specific checks on top of JsonBody's typed getters; each records a
+// field error in `in` and yields nullopt when the value is unusable.
 
-// A parsed body and the field errors found so far.
-class Reader {
- public:
-  Reader(std::string_view body, bool allow_user_id) {
-    if (body.empty()) throw ApiError(ErrorKind::BadRequest, "the request needs a JSON object body");
-    doc_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-    if (doc_.HasParseError())
-      throw ApiError(ErrorKind::BadRequest, std::string("malformed JSON at offset ") +
-                                                std::to_string(doc_.GetErrorOffset()) + ": " +
-                                                rapidjson::GetParseError_En(doc_.GetParseError()));
-    if (!doc_.IsObject()) throw ApiError(ErrorKind::BadRequest, "the body must be a JSON object");
-    std::set<std::string> seen;
-    for (auto it = doc_.MemberBegin(); it != doc_.MemberEnd(); ++it) {
-      const std::string name(it->name.GetString(), it->name.GetStringLength());
-      const std::size_t known_count = allow_user_id ? std::size(kFields) : std::size(kFields) - 1;
-      const bool known = std::any_of(kFields, kFields + known_count, [&](const char* f) { return name == f; });
-      if (!known)
-        add(name, "unknown field");
-      else if (!seen.insert(name).second)
-        add(name, "appears more than once");
-    }
-  }
+std::optional<Days> read_date(JsonBody& in, bool required, Days today) {
+  const auto text = in.string("date", required);
+  if (!text) return std::nullopt;
+  const auto day = parse_date(*text);
+  const char* problem = !day                        ? "must be a real calendar date written YYYY-MM-DD"
+                        : *day < earliest_run_date() ? "must not be before 1940-01-01"
+                        : *day > today               ? "must not be in the future (UTC)"
+                                                     : nullptr;
+  if (!problem) return day;
+  in.add_error("date", problem);
+  return std::nullopt;
+}
 
-  const rapidjson::Value* member(const char* name, bool required) {
-    auto it = doc_.FindMember(name);
-    if (it == doc_.MemberEnd()) {
-      if (required) add(name, "is required");
-      return nullptr;
-    }
-    return &it->value;
-  }
+std::optional<std::int64_t> read_bounded(JsonBody& in, const char* name, bool required, std::int64_t max,
+                                         const char* unit) {
+  const auto value = in.integer(name, required);
+  if (!value) return std::nullopt;
+  if (*value >= 1 && *value <= max) return value;
+  in.add_error(name, "must be a positive integer of at most " + std::to_string(max) + " " + unit);
+  return std::nullopt;
+}
 
-  std::optional<Days> date(bool required, Days today) {
-    const auto* v = member("date", required);
-    if (!v) return std::nullopt;
-    if (!v->IsString()) return fail<Days>("date", "must be a string \"YYYY-MM-DD\"");
-    const auto day = parse_date(std::string_view(v->GetString(), v->GetStringLength()));
-    if (!day) return fail<Days>("date", "must be a real calendar date written YYYY-MM-DD");
-    if (*day < earliest_run_date()) return fail<Days>("date", "must not be before 1940-01-01");
-    if (*day > today) return fail<Days>("date", "must not be in the future (UTC)");
-    return day;
-  }
+std::optional<std::pair<std::string, weather::Location>> read_location(JsonBody& in, bool required) {
+  auto text = in.string("location", required);
+  if (!text) return std::nullopt;
+  if (const auto where = weather::parse_location(*text)) return std::pair{std::move(*text), *where};
+  in.add_error("location", "must be \"LAT LON\" in decimal degrees (latitude -90..90, longitude -180..180)");
+  return std::nullopt;
+}
 
-  std::optional<std::int64_t> bounded_integer(const char* name, bool required, std::int64_t max,
-                                              const char* unit) {
-    const auto* v = member(name, required);
-    if (!v) return std::nullopt;
-    const std::string range = "must be a positive integer of at most " + std::to_string(max) + " " + unit;
-    if (!v->IsInt64()) return fail<std::int64_t>(name, range);
-    const std::int64_t value = v->GetInt64();
-    if (value < 1 || value > max) return fail<std::int64_t>(name, range);
-    return value;
-  }
-
-  std::optional<std::pair<std::string, weather::Location>> location(bool required) {
-    using Result = std::pair<std::string, weather::Location>;
-    const auto* v = member("location", required);
-    if (!v) return std::nullopt;
-    constexpr const char* message =
-        "must be \"LAT LON\" in decimal degrees (latitude -90..90, longitude -180..180)";
-    if (!v->IsString()) return fail<Result>("location", message);
-    std::string text(v->GetString(), v->GetStringLength());
-    const auto where = weather::parse_location(text);
-    if (!where) return fail<Result>("location", message);
-    return Result{std::move(text), *where};
-  }
-
-  std::optional<std::int64_t> user_id() {
-    const auto* v = member("user_id", false);
-    if (!v) return std::nullopt;
-    if (!v->IsInt64() || v->GetInt64() < 1) return fail<std::int64_t>("user_id", "must be a positive integer");
-    return v->GetInt64();
-  }
-
-  void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
-
-  void finish() {
-    if (errors_.empty()) return;
-    std::string detail = "invalid run: " + errors_.front().field + " " + errors_.front().message;
-    if (errors_.size() > 1) detail += " (and " + std::to_string(errors_.size() - 1) + " more)";
-    throw ApiError(ErrorKind::BadRequest, detail, std::move(errors_));
-  }
-
- private:
-  template <class T>
-  std::optional<T> fail(const char* field, std::string message) {
-    add(field, std::move(message));
-    return std::nullopt;
-  }
-
-  rapidjson::Document doc_;
-  std::vector<FieldError> errors_;
-};
+std::optional<std::int64_t> read_user_id(JsonBody& in) {
+  const auto value = in.integer("user_id", false);
+  if (!value || *value >= 1) return value;
+  in.add_error("user_id", "must be a positive integer");
+  return std::nullopt;
+}
 
 }  // namespace
 
 Days earliest_run_date() { return sys_days{year{1940} / January / 1}; }
 
 NewRun parse_new_run(std::string_view body, Days today) {
-  Reader in(body, true);
-  auto date = in.date(true, today);
-  auto distance = in.bounded_integer("distance", true, kMaxDistance, "metres");
-  auto time = in.bounded_integer("time", true, kMaxTime, "seconds");
-  auto location = in.location(true);
-  auto user_id = in.user_id();
-  in.finish();
+  JsonBody in(body);
+  in.allow_only({"date", "distance", "time", "location", "user_id"});
+  auto date = read_date(in, true, today);
+  auto distance = read_bounded(in, "distance", true, kMaxDistance, "metres");
+  auto time = read_bounded(in, "time", true, kMaxTime, "seconds");
+  auto location = read_location(in, true);
+  auto user_id = read_user_id(in);
+  in.finish("invalid run");
   NewRun run;
   run.date = *date;
   run.distance = *distance;
@@ -134,16 +72,17 @@ NewRun parse_new_run(std::string_view body, Days today) {
 }
 
 RunPatch parse_run_patch(std::string_view body, Days today) {
-  Reader in(body, false);
+  JsonBody in(body);
+  in.allow_only({"date", "distance", "time", "location"});
   RunPatch patch;
-  patch.date = in.date(false, today);
-  patch.distance = in.bounded_integer("distance", false, kMaxDistance, "metres");
-  patch.time = in.bounded_integer("time", false, kMaxTime, "seconds");
-  if (auto location = in.location(false)) {
+  patch.date = read_date(in, false, today);
+  patch.distance = read_bounded(in, "distance", false, kMaxDistance, "metres");
+  patch.time = read_bounded(in, "time", false, kMaxTime, "seconds");
+  if (auto location = read_location(in, false)) {
     patch.location = std::move(location->first);
     patch.where = location->second;
   }
-  in.finish();
+  in.finish("invalid run");
   return patch;
 }
 

@@ -1,11 +1,11 @@
-#include "api/json_body.h"
+#include "common/json_body.h"
 
 #include <rapidjson/error/en.h>
 
 
-namespace jogtrack::api {
+namespace jogtrack {
 
-JsonBody::JsonBody(const std::string& body) {
+JsonBody::JsonBody(std::string_view body) {
   if (body.empty()) throw ApiError(ErrorKind::BadRequest, "the request needs a JSON object body");
   doc_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   if (doc_.HasParseError())
@@ -93,11 +93,11 @@ std::optional<std::vector<std::string>> JsonBody::string_array(const char* name,
   return out;
 }
 
-void JsonBody::finish() {
+void JsonBody::finish(std::string_view what) {
   if (errors_.empty()) return;
-  std::string detail = "invalid input: " + errors_.front().field + " " + errors_.front().message;
+  std::string detail = std::string(what) + ": " + errors_.front().field + " " + errors_.front().message;
   if (errors_.size() > 1) detail += " (and " + std::to_string(errors_.size() - 1) + " more)";
   throw ApiError(ErrorKind::BadRequest, detail, std::move(errors_));
 }
 
-}  // namespace jogtrack::api
+}  // namespace jogtrack

@@ -6,16 +6,17 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/errors.h"
 
-namespace jogtrack::api {
+namespace jogtrack {
 
 class JsonBody {
  public:
   // 400 unless the body is one valid UTF-8 JSON object.
-  explicit JsonBody(const std::string& body);
+  explicit JsonBody(std::string_view body);
 
   // Records an error for every member not named here.
   void allow_only(std::initializer_list<const char*> fields);
@@ -30,8 +31,8 @@ class JsonBody {
   std::optional<std::vector<std::string>> string_array(const char* name, bool required);
 
   void add_error(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
-  // Throws one 400 listing every recorded error.
-  void finish();
+  // Throws one 400 listing every recorded error; detail starts with `what`.
+  void finish(std::string_view what = "invalid input");
 
  private:
   const rapidjson::Value* member(const char* name, bool required);
@@ -39,4 +40,4 @@ class JsonBody {
   std::vector<FieldError> errors_;
 };
 
-}  // namespace jogtrack::api
+}  // namespace jogtrack
