@@ -22,6 +22,9 @@ struct Field {
   std::string name;        // as written in filter/sort expressions: [A-Za-z_][A-Za-z0-9_]*
   std::string column_sql;  // trusted SQL for the column, e.g. "r.date"
   FieldType type;
+  // For sorting only: order by these columns (each in the key's direction)
+  // instead of column_sql, so a composite key can follow an index.
+  std::vector<std::string> order_columns = {};
 };
 
 class FieldTable {
@@ -67,6 +70,7 @@ SqlFragment compile_filter(std::string_view expr, const FieldTable& fields,
                            std::string_view param_prefix = "f");
 
 // sort = "-date,distance" -> "<date col> DESC, <distance col> ASC, <id_column> ASC".
+// A field with order_columns sorts by each of them in the key's direction.
 // id_column is appended (ASC) unless a key already sorts by it, so pages never
 // overlap; an empty id_column appends nothing. An empty sort uses default_sort,
 // parsed the same way. Unknown field, empty key, duplicate key -> ApiError

@@ -668,5 +668,16 @@ TEST(Sort, LongInputIsLinear) {
   EXPECT_EQ(sort_error(many), "empty sort key");
 }
 
+TEST(CompileSort, CompositeKeysSortEachColumnInTheKeysDirection) {
+  const FieldTable weeks({
+      {"week", "(w.y * 100 + w.n)", FieldType::Integer, {"w.y", "w.n"}},
+      {"total", "SUM(w.d)", FieldType::Integer},
+  });
+  EXPECT_EQ(compile_sort("", weeks, "week", "w.y, w.n"), "w.y ASC, w.n ASC");
+  EXPECT_EQ(compile_sort("-week", weeks, "week", "w.y, w.n"), "w.y DESC, w.n DESC");
+  EXPECT_EQ(compile_sort("-total", weeks, "week", "w.y, w.n"), "SUM(w.d) DESC, w.y, w.n ASC");
+  EXPECT_EQ(compile_sort("total,week", weeks, "week", "w.y, w.n"), "SUM(w.d) ASC, w.y ASC, w.n ASC");
+}
+
 }  // namespace
 }  // namespace jogtrack::filter
