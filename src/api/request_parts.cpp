@@ -80,7 +80,8 @@ void allow_query_params(const http::Request& request, std::initializer_list<std:
 
 ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
                              std::string_view default_sort, std::string_view id_column,
-                             std::initializer_list<std::string_view> extra_allowed) {
+                             std::initializer_list<std::string_view> extra_allowed,
+                             const filter::FieldTable* sort_fields) {
   for (const auto& [key, value] : request.query) {
     bool known = key == "page" || key == "count" || key == "sort" || key == "filter";
     for (auto a : extra_allowed) known = known || key == a;
@@ -93,7 +94,8 @@ ListParams parse_list_params(const http::Request& request, const filter::FieldTa
   params.query.offset = params.page * params.count;
   if (const auto f = request.query_param("filter")) params.query.filter = filter::compile_filter(*f, fields);
   params.query.order_by =
-      filter::compile_sort(request.query_param("sort").value_or(""), fields, default_sort, id_column);
+      filter::compile_sort(request.query_param("sort").value_or(""), sort_fields ? *sort_fields : fields,
+                           default_sort, id_column);
   return params;
 }
 

@@ -32,7 +32,8 @@ struct ListParams {
 // `extra_allowed` is a 400 (a typo is never silently ignored).
 ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
                              std::string_view default_sort, std::string_view id_column,
-                             std::initializer_list<std::string_view> extra_allowed = {});
+                             std::initializer_list<std::string_view> extra_allowed = {},
+                             const filter::FieldTable* sort_fields = nullptr);
 // Rejects any query parameter not named (for routes that are not lists).
 void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed);
 

@@ -96,12 +96,13 @@ void add_run_routes(http::Router& router, Services& s) {
 
   router.add({"GET", "/results/reports/weekly", [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
-                // Weeks always come in (year, week) order: there is nothing to sort.
-                if (request.query_param("sort"))
-                  throw_invalid("sort", "the weekly report is always ordered by year and week");
                 const auto format = reports::parse_weekly_format(request.query_param("format"));
-                const auto params = parse_list_params(request, runs::run_fields(caller), runs::kDefaultRunSort,
-                                                      runs::kRunIdColumn, {"user_id", "format"});
+                // The seed shape is an object keyed by year: only (year, week) order fits it.
+                if (request.query_param("sort") && format != reports::WeeklyFormat::List)
+                  throw_invalid("sort", "sorting weeks needs format=list");
+                const auto params =
+                    parse_list_params(request, runs::run_fields(caller), reports::kDefaultWeekSort,
+                                      reports::kWeekIdColumn, {"user_id", "format"}, &reports::week_sort_fields());
                 const auto page = s.reports.weekly(caller, query_user_id(request), params.query);
                 auto response = http::Response::json(200, reports::render_weekly(page.items, format));
                 add_paging_headers(response, request, params, page.total);

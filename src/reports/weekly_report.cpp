@@ -67,6 +67,20 @@ void render_list(Writer& w, const std::vector<storage::WeekRow>& rows) {
 
 }  // namespace
 
+const filter::FieldTable& week_sort_fields() {
+  using filter::FieldType;
+  // 1.0 * makes the averages real division on both SQLite and PostgreSQL.
+  static const filter::FieldTable table({
+      {"week", "(r.iso_year * 100 + r.iso_week)", FieldType::Integer, {"r.iso_year", "r.iso_week"}},
+      {"runs", "COUNT(*)", FieldType::Integer},
+      {"total_distance", "SUM(r.distance)", FieldType::Integer},
+      {"total_time", "SUM(r.time)", FieldType::Integer},
+      {"average_speed", "(1.0 * SUM(r.distance) / SUM(r.time))", FieldType::Real},
+      {"average_distance", "(1.0 * SUM(r.distance) / COUNT(*))", FieldType::Real},
+  });
+  return table;
+}
+
 WeeklyFormat parse_weekly_format(std::optional<std::string_view> value) {
   if (!value || *value == "seed") return WeeklyFormat::Seed;
   if (*value == "list") return WeeklyFormat::List;

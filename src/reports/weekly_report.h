@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "filter/filter.h"
 #include "storage/storage.h"
 #include "users/caller.h"
 
@@ -20,7 +21,15 @@ enum class WeeklyFormat {
 // The ?format= value: absent or "seed" -> Seed, "list" -> List; anything else 400.
 WeeklyFormat parse_weekly_format(std::optional<std::string_view> value);
 
-// Rows must be ordered by (year, week) ascending, as RunStore::weekly returns them.
+// What `sort` may name for weeks (format=list): week, runs, total_distance,
+// total_time, average_speed, average_distance — SQL over the grouped runs.
+const filter::FieldTable& week_sort_fields();
+inline constexpr std::string_view kDefaultWeekSort = "week";
+// Tie-breaker that keeps pages of weeks from overlapping; the same columns as
+// the `week` key, so the default order follows the runs_user_week index.
+inline constexpr std::string_view kWeekIdColumn = "r.iso_year, r.iso_week";
+
+// Seed rows must be ordered by (year, week) ascending (the default sort).
 std::string render_weekly(const std::vector<storage::WeekRow>& rows, WeeklyFormat format);
 
 // Average speed of a week in m/s (0 when no time was recorded).

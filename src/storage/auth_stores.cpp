@@ -7,12 +7,28 @@ namespace jogtrack::storage {
 
 namespace {
 enum TokenState { kActive = 0, kRotated = 1, kRevoked = 2 };
-}
+
+// Every run creation reads the weather cache: prepared once per pooled connection.
+struct ReadWeatherCache final : CachedStatement {
+  std::string date, condition;
+  int lat = 0, lon = 0;
+  soci::indicator ind = soci::i_null;
+  soci::statement st;
+  explicit ReadWeatherCache(soci::session& sql) : st(sql) {
+    st.exchange(soci::into(condition, ind));
+    st.exchange(soci::use(date, "d"));
+    st.exchange(soci::use(lat, "la"));
+    st.exchange(soci::use(lon, "lo"));
+    st.alloc();
+    st.prepare("SELECT condition FROM weather_cache WHERE date = :d AND lat_centi = :la AND lon_centi = :lo");
+    st.define_and_bind();
+  }
+};
+}  // namespace
 
 void SociTokenStore::save(const std::string& token_hash, std::int64_t user_id, const std::string& family,
                           std::int64_t expires_at, std::int64_t now) {
-  guarded("save refresh token", [&] {
-    soci::session sql(db_.pool());
+  db_.run("save refresh token", Retry::BeforeSend, [&](soci::session& sql) {
     long long uid = user_id, exp = expires_at, created = now;
     sql << "INSERT INTO refresh_tokens (token_hash, user_id, family, state, expires_at, created_at) "
            "VALUES (:h, :u, :f, 0, :e, :c)",
@@ -23,15 +39,18 @@ void SociTokenStore::save(const std::string& token_hash, std::int64_t user_id, c
 
 RotateResult SociTokenStore::rotate(const std::string& old_hash, const std::string& new_hash,
                                     std::int64_t new_expires_at, std::int64_t now) {
-  return guarded("rotate refresh token", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("rotate refresh token", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     long long user_id = 0, expires_at = 0;
     int state = 0;
     std::string family;
     soci::indicator ind = soci::i_null;
+    // On PostgreSQL the row is locked until COMMIT, so two instances rotating
+    // one token at once serialise: the second sees it rotated (reuse). SQLite's
+    // BEGIN IMMEDIATE already serialises writers.
+    const std::string lock = db_.dialect() == Dialect::Postgres ? " FOR UPDATE OF t" : "";
     sql << "SELECT t.user_id, t.family, t.state, t.expires_at FROM refresh_tokens t "
-           "JOIN users u ON u.user_id = t.user_id AND u.deleted_at IS NULL WHERE t.token_hash = :h",
+           "JOIN users u ON u.user_id = t.user_id AND u.deleted_at IS NULL WHERE t.token_hash = :h" + lock,
         soci::use(old_hash, "h"), soci::into(user_id, ind), soci::into(family), soci::into(state),
         soci::into(expires_at);
     if (ind != soci::i_ok) return RotateResult{RotateOutcome::Unknown, 0};
@@ -54,8 +73,7 @@ RotateResult SociTokenStore::rotate(const std::string& old_hash, const std::stri
 }
 
 bool SociTokenStore::revoke(const std::string& token_hash) {
-  return guarded("revoke refresh token", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("revoke refresh token", Retry::Safe, [&](soci::session& sql) {
     soci::statement st = (sql.prepare << "UPDATE refresh_tokens SET state = 2 WHERE token_hash = :h AND state <> 2",
                           soci::use(token_hash, "h"));
     st.execute(true);
@@ -64,16 +82,14 @@ bool SociTokenStore::revoke(const std::string& token_hash) {
 }
 
 void SociTokenStore::revoke_all_for_user(std::int64_t user_id) {
-  guarded("revoke user tokens", [&] {
-    soci::session sql(db_.pool());
+  db_.run("revoke user tokens", Retry::Safe, [&](soci::session& sql) {
     long long uid = user_id;
     sql << "UPDATE refresh_tokens SET state = 2 WHERE user_id = :u AND state <> 2", soci::use(uid, "u");
   });
 }
 
 AttemptWindow SociAttemptStore::failures_since(const std::string& key, std::int64_t since) {
-  return guarded("count login failures", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("count login failures", Retry::Safe, [&](soci::session& sql) {
     long long count = 0, oldest = 0, from = since;
     soci::indicator ind = soci::i_null;
     sql << "SELECT COUNT(*), MIN(at) FROM login_failures WHERE attempt_key = :k AND at > :s", soci::use(key, "k"),
@@ -83,8 +99,7 @@ AttemptWindow SociAttemptStore::failures_since(const std::string& key, std::int6
 }
 
 void SociAttemptStore::record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) {
-  guarded("record login failure", [&] {
-    soci::session sql(db_.pool());
+  db_.run("record login failure", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     long long at = now, expired = now - window_seconds;
     sql << "DELETE FROM login_failures WHERE attempt_key = :k AND at <= :e", soci::use(key, "k"),
@@ -95,28 +110,27 @@ void SociAttemptStore::record_failure(const std::string& key, std::int64_t now, 
 }
 
 void SociAttemptStore::clear(const std::string& key) {
-  guarded("clear login failures", [&] {
-    soci::session sql(db_.pool());
+  db_.run("clear login failures", Retry::Safe, [&](soci::session& sql) {
     sql << "DELETE FROM login_failures WHERE attempt_key = :k", soci::use(key, "k");
   });
 }
 
 std::optional<std::string> SociWeatherCacheStore::get(const weather::CacheKey& key) {
-  return guarded("read weather cache", [&]() -> std::optional<std::string> {
-    soci::session sql(db_.pool());
-    std::string condition;
-    soci::indicator ind = soci::i_null;
-    int lat = key.lat_centi, lon = key.lon_centi;
-    sql << "SELECT condition FROM weather_cache WHERE date = :d AND lat_centi = :la AND lon_centi = :lo",
-        soci::use(key.date, "d"), soci::use(lat, "la"), soci::use(lon, "lo"), soci::into(condition, ind);
-    if (ind != soci::i_ok) return std::nullopt;
-    return condition;
+  return db_.run("read weather cache", Retry::Safe, [&](soci::session& sql) -> std::optional<std::string> {
+    auto& q = db_.cached<ReadWeatherCache>(sql);
+    q.date = key.date;
+    q.lat = key.lat_centi;
+    q.lon = key.lon_centi;
+    q.st.execute(true);
+    std::optional<std::string> found;
+    if (q.st.got_data() && q.ind == soci::i_ok) found = q.condition;
+    finish_cached(q.st, db_.dialect());
+    return found;
   });
 }
 
 void SociWeatherCacheStore::put(const weather::CacheKey& key, const std::string& condition_json) {
-  guarded("write weather cache", [&] {
-    soci::session sql(db_.pool());
+  db_.run("write weather cache", Retry::Safe, [&](soci::session& sql) {
     int lat = key.lat_centi, lon = key.lon_centi;
     std::string now = now_timestamp();
     // Another process may have cached the same key meanwhile: first one wins.

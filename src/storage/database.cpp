@@ -1,24 +1,117 @@
 #include "storage/database.h"
 
+#include <poll.h>
+#include <soci/postgresql/soci-postgresql.h>
+
+#include <cstdio>
 #include <stdexcept>
 
 namespace jogtrack::storage {
 
 namespace {
+
+// How long a request waits for a free pooled connection before answering 503.
+constexpr int kLeaseTimeoutMs = 10'000;
+
 Dialect dialect_of(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) return Dialect::Sqlite;
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return Dialect::Postgres;
   throw std::runtime_error("unsupported database URL (expected sqlite:PATH or postgresql://...)");
 }
+
+// The password of a URL's user-info part ("" if none).
+std::string url_password(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  const auto at = url.find('@', scheme + 3);
+  const auto slash = url.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return "";
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return "";
+  return url.substr(colon + 1, at - colon - 1);
+}
+
+// Multi-line libpq messages as one log line.
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (auto& c : text)
+    if (c == '\n' || c == '\t') c = ' ';
+  return text;
+}
+
+std::string without(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
+    text.replace(pos, secret.size(), "***");
+  return text;
+}
+
+// libpq takes the URL itself. SOCI 4.0.3 scans the connection string for
+// key=value pairs and mangles a URL that has none (the database name becomes
+// "db="), so there is always a query string; it also bounds connecting time.
+std::string postgres_connect_string(const std::string& url) {
+  std::string s = url;
+  const auto add = [&s](const char* key, const char* value) {
+    if (s.find(std::string(key) + "=") != std::string::npos) return;
+    s += (s.find('?') == std::string::npos ? "?" : "&");
+    s += std::string(key) + "=" + value;
+  };
+  add("application_name", "jogtrack");
+  add("connect_timeout", "5");
+  return s;
+}
+
+// Only called for PostgreSQL sessions (libsoci_postgresql exports no typeinfo
+// for a dynamic_cast).
+PGconn* pg_connection(soci::session& sql) {
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+  return backend ? backend->conn_ : nullptr;
+}
+
+// libpq prints server notices ("terminating connection due to administrator
+// command", ...) raw on stderr; make them one line like our other database messages.
+void print_notice(void*, const char* message) {
+  std::fprintf(stderr, "database notice: %s\n", one_line(message).c_str());
+}
+
+void route_notices(soci::session& sql) {
+  if (PGconn* conn = pg_connection(sql)) PQsetNoticeProcessor(conn, print_notice, nullptr);
+}
+
+// Cheap check of an idle PostgreSQL connection, with no round trip: an idle
+// connection has nothing to read, so a readable socket means the server
+// closed it or sent a termination notice (restart, shutdown, killed backend).
+bool idle_connection_looks_broken(soci::session& sql) {
+  PGconn* conn = pg_connection(sql);
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) return true;
+  pollfd p{PQsocket(conn), POLLIN, 0};
+  return p.fd < 0 || ::poll(&p, 1, 0) != 0;
+}
+
 }  // namespace
+
+std::string redact_url(const std::string& url) { return without(url, url_password(url)); }
 
 Database::Database(const std::string& url, std::size_t pool_size)
     : dialect_(dialect_of(url)), size_(pool_size), pool_(std::make_unique<soci::connection_pool>(pool_size)) {
-  if (dialect_ == Dialect::Sqlite) sqlite_path_ = url.substr(std::string("sqlite:").size());
-  for (std::size_t i = 0; i < size_; ++i) open_connection(pool_->at(i), url);
+  if (dialect_ == Dialect::Sqlite)
+    sqlite_path_ = url.substr(std::string("sqlite:").size());
+  else
+    url_ = postgres_connect_string(url);
+  for (std::size_t i = 0; i < size_; ++i) {
+    open_connection(pool_->at(i));
+    sessions_.push_back(&pool_->at(i));
+  }
+  caches_.resize(size_);
 }
 
-void Database::open_connection(soci::session& sql, const std::string& url) {
+std::size_t Database::slot_of(soci::session& sql) const {
+  for (std::size_t i = 0; i < sessions_.size(); ++i)
+    if (sessions_[i] == &sql) return i;
+  throw std::logic_error("Database::cached called with a session that is not pooled");
+}
+
+void Database::open_connection(soci::session& sql) {
   try {
     if (dialect_ == Dialect::Sqlite) {
       sql.open("sqlite3", "db=" + sqlite_path_ + " timeout=10");
@@ -30,22 +123,78 @@ void Database::open_connection(soci::session& sql, const std::string& url) {
       sql << "PRAGMA foreign_keys=ON";
       sql << "PRAGMA busy_timeout=10000";
     } else {
-      sql.open("postgresql", url);
+      sql.open("postgresql", url_);
+      route_notices(sql);
     }
   } catch (const soci::soci_error& e) {
-    // The message may carry the connection string (with a password): keep it generic.
-    throw std::runtime_error(std::string("cannot open the database: ") +
-                             (dialect_ == Dialect::Sqlite ? e.what() : "connection failed"));
+    if (dialect_ == Dialect::Sqlite) throw std::runtime_error(std::string("cannot open the database: ") + e.what());
+    // libpq's reason ("connection refused", "password authentication failed", ...)
+    // without the SOCI preamble; the password never appears in what we print.
+    std::string reason = e.what();
+    if (auto nl = reason.find('\n'); nl != std::string::npos) reason = reason.substr(nl + 1);
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    if (auto nl = reason.find('\n'); nl != std::string::npos) reason.resize(nl);
+    throw std::runtime_error("cannot connect to the database " + redact_url(url_) + ": " +
+                             without(reason, url_password(url_)));
   }
 }
 
 int Database::migrate() {
-  soci::session sql(*pool_);
-  return apply_migrations(sql, dialect_);
+  Lease lease(*this, "migrate");
+  return apply_migrations(lease.session(), dialect_);
+}
+
+bool Database::ping() {
+  try {
+    return run("ping", Retry::Safe, [](soci::session& sql) {
+      int one = 0;
+      sql << "SELECT 1", soci::into(one);
+      return one == 1;
+    });
+  } catch (const ApiError&) {
+    return false;
+  }
+}
+
+Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
+  if (!db_.pool_->try_lease(slot_, kLeaseTimeoutMs)) {
+    std::fprintf(stderr, "database error in %s: no free connection within %d ms\n", operation, kLeaseTimeoutMs);
+    throw_unavailable();
+  }
+  if (db_.dialect_ != Dialect::Postgres) return;
+  soci::session& sql = session();
+  if (!idle_connection_looks_broken(sql)) return;
+  try {
+    // A broken connection is replaced before anything is sent on it.
+    if (pg_connection(sql) == nullptr || !sql.is_connected()) {
+      // Statements prepared on the old connection die with it (before its backend does).
+      drop_statements();
+      sql.reconnect();
+      route_notices(sql);
+    }
+  } catch (const soci::soci_error& e) {
+    db_.pool_->give_back(slot_);
+    std::fprintf(stderr, "database error in %s: cannot reconnect: %s\n", operation,
+                 one_line(without(e.what(), url_password(db_.url_))).c_str());
+    throw_unavailable();
+  }
+}
+
+Database::Lease::~Lease() { db_.pool_->give_back(slot_); }
+
+bool Database::Lease::connection_lost() {
+  if (db_.dialect_ != Dialect::Postgres) return false;
+  soci::session& sql = session();
+  return pg_connection(sql) == nullptr || !sql.is_connected();
 }
 
 WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : sql_(sql) {
-  sql_ << (dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  try {
+    sql_ << (dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  } catch (const soci::soci_error& e) {
+    done_ = true;  // nothing to roll back
+    throw NothingSent(e.what());
+  }
 }
 
 WriteTransaction::~WriteTransaction() {
@@ -79,15 +228,10 @@ bool is_unique_violation(const soci::soci_error& e) {
          msg.find("duplicate key value") != std::string::npos || msg.find("23505") != std::string::npos;
 }
 
-}  // namespace jogtrack::storage
-
-#include <cstdio>
-
-namespace jogtrack::storage {
-
 void log_database_error(const char* operation, const soci::soci_error& e) {
   std::string msg = e.what();
   if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
+  msg = one_line(msg);
   // Logging is wired by observability; storage stays independent of it and
   // writes one line to stderr, which the service's log collector keeps.
   std::fprintf(stderr, "database error in %s: %s\n", operation, msg.c_str());

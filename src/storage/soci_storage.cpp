@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "storage/auth_stores.h"
+#include "storage/redis_stores.h"
 #include "storage/run_store.h"
 #include "storage/user_store.h"
 
@@ -11,26 +12,27 @@ namespace {
 
 class SociStorage : public Storage {
  public:
-  SociStorage(const std::string& url, std::size_t pool_size)
+  SociStorage(const std::string& url, std::size_t pool_size, const std::optional<std::string>& redis_url)
       : db_(url, pool_size), users_(db_), tokens_(db_), attempts_(db_), runs_(db_), weather_cache_(db_) {
     db_.migrate();
+    if (redis_url) {
+      // Refresh tokens and login failures then live in Redis, shared by every instance.
+      redis_ = std::make_unique<RedisPool>(*redis_url, pool_size);
+      redis_tokens_ = std::make_unique<RedisTokenStore>(*redis_);
+      redis_attempts_ = std::make_unique<RedisAttemptStore>(*redis_);
+    }
   }
   UserStore& users() override { return users_; }
-  TokenStore& tokens() override { return tokens_; }
-  AttemptStore& attempts() override { return attempts_; }
+  TokenStore& tokens() override { return redis_tokens_ ? static_cast<TokenStore&>(*redis_tokens_) : tokens_; }
+  AttemptStore& attempts() override {
+    return redis_attempts_ ? static_cast<AttemptStore&>(*redis_attempts_) : attempts_;
+  }
   RunStore& runs() override { return runs_; }
   weather::WeatherCacheStore& weather_cache() override { return weather_cache_; }
 
-  bool ping() override {
-    try {
-      soci::session sql(db_.pool());
-      int one = 0;
-      sql << "SELECT 1", soci::into(one);
-      return one == 1;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
+  // Readiness is about the database: without Redis only logins and token
+  // refreshes fail (503), everything else still works.
+  bool ping() override { return db_.ping(); }
 
   std::string data_directory() const override {
     if (db_.dialect() != Dialect::Sqlite) return "";
@@ -45,13 +47,17 @@ class SociStorage : public Storage {
   SociAttemptStore attempts_;
   SociRunStore runs_;
   SociWeatherCacheStore weather_cache_;
+  std::unique_ptr<RedisPool> redis_;
+  std::unique_ptr<RedisTokenStore> redis_tokens_;
+  std::unique_ptr<RedisAttemptStore> redis_attempts_;
 };
 
 }  // namespace
 
-std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size) {
+std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size,
+                                      const std::optional<std::string>& redis_url) {
   try {
-    return std::make_unique<SociStorage>(url, pool_size);
+    return std::make_unique<SociStorage>(url, pool_size, redis_url);
   } catch (const soci::soci_error& e) {
     log_database_error("open", e);
     throw std::runtime_error("cannot open the database");

@@ -156,7 +156,8 @@ class RunStore {
   virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run) = 0;
   virtual bool remove(std::int64_t result_id) = 0;
   virtual Page<RunRecord> list(std::int64_t user_id, const ListQuery& query) = 0;
-  // Weeks ascending; query.filter applies to runs before grouping; order_by unused.
+  // query.filter applies to runs before grouping; query.order_by orders the weeks
+  // (SQL over the grouped columns, built from reports::week_sort_fields()).
   virtual Page<WeekRow> weekly(std::int64_t user_id, const ListQuery& query) = 0;
 };
 
@@ -175,8 +176,11 @@ class Storage {
 };
 
 // Opens the database named by url (sqlite:PATH or postgresql://...) and
-// applies pending migrations. Throws std::runtime_error with a clear message.
-std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size);
+// applies pending migrations; with redis_url (redis://host:port/db) refresh
+// tokens and login-failure counters live in Redis instead. Throws
+// std::runtime_error with a clear message (never a password).
+std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size,
+                                      const std::optional<std::string>& redis_url = std::nullopt);
 // Applies pending migrations only; returns the schema version reached.
 int migrate_only(const std::string& url);
 

@@ -72,13 +72,32 @@ std::optional<UserRecord> find_one(soci::session& sql, const std::string& where,
   return row.record();
 }
 
+// The live user with a given id: every authenticated request runs it, so it is
+// prepared once per pooled connection.
+struct FindUserById final : CachedStatement {
+  long long id = 0;
+  UserRow row;
+  soci::statement st;
+
+  explicit FindUserById(soci::session& sql) : st(sql) {
+    row.bind(st);
+    st.exchange(soci::use(id, "id"));
+    st.alloc();
+    st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE u.user_id = :id AND u.deleted_at IS NULL");
+    st.define_and_bind();
+  }
+};
+
 long long count_live_admins(soci::session& sql) {
   long long admins = 0;
   sql << "SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL", soci::into(admins);
   return admins;
 }
 
-void refuse_if_last_admin(soci::session& sql, long long user_id) {
+void refuse_if_last_admin(soci::session& sql, Dialect dialect, long long user_id) {
+  // PostgreSQL's READ COMMITTED would let two concurrent demotions each see
+  // the other admin: serialise the check (SQLite's BEGIN IMMEDIATE already does).
+  if (dialect == Dialect::Postgres) sql << "SELECT pg_advisory_xact_lock(7414)";
   std::string role;
   soci::indicator ind = soci::i_null;
   sql << "SELECT role FROM users WHERE user_id = :id AND deleted_at IS NULL", soci::use(user_id, "id"),
@@ -92,8 +111,7 @@ void refuse_if_last_admin(soci::session& sql, long long user_id) {
 SociUserStore::SociUserStore(Database& db) : db_(db) {}
 
 UserRecord SociUserStore::create(const NewUser& user) {
-  return guarded("create user", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("create user", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     std::string scopes = join_scopes(user.scopes);
     std::string now = now_timestamp();
@@ -130,22 +148,25 @@ UserRecord SociUserStore::create(const NewUser& user) {
 }
 
 std::optional<UserRecord> SociUserStore::find(std::int64_t user_id) {
-  return guarded("find user", [&] {
-    soci::session sql(db_.pool());
-    return find_one(sql, "u.user_id = :id AND u.deleted_at IS NULL", "id", static_cast<long long>(user_id));
+  return db_.run("find user", Retry::Safe, [&](soci::session& sql) {
+    auto& q = db_.cached<FindUserById>(sql);
+    q.id = user_id;
+    q.st.execute(true);
+    std::optional<UserRecord> found;
+    if (q.st.got_data()) found = q.row.record();
+    finish_cached(q.st, db_.dialect());
+    return found;
   });
 }
 
 std::optional<UserRecord> SociUserStore::find_by_username_key(const std::string& key) {
-  return guarded("find user by name", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("find user by name", Retry::Safe, [&](soci::session& sql) {
     return find_one(sql, "u.username_key = :k AND u.deleted_at IS NULL", "k", key);
   });
 }
 
 bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) {
-  return guarded("update user", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("update user", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     long long id = user_id, by = modified_by;
     std::string now = now_timestamp();
@@ -184,11 +205,10 @@ bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std
 
 bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
                                const std::string& role, std::int64_t modified_by) {
-  return guarded("set scopes", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("set scopes", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     long long id = user_id, by = modified_by;
-    if (role != "admin") refuse_if_last_admin(sql, id);
+    if (role != "admin") refuse_if_last_admin(sql, db_.dialect(), id);
     std::string joined = join_scopes(scopes), now = now_timestamp();
     soci::statement st = (sql.prepare << "UPDATE users SET scopes = :s, role = :r, updated_at = :now, modified_by = :by "
                                          "WHERE user_id = :id AND deleted_at IS NULL",
@@ -203,11 +223,10 @@ bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::stri
 }
 
 bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
-  return guarded("delete user", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("delete user", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     long long id = user_id, by = modified_by;
-    refuse_if_last_admin(sql, id);
+    refuse_if_last_admin(sql, db_.dialect(), id);
     std::string now = now_timestamp();
     soci::statement st = (sql.prepare << "UPDATE users SET deleted_at = :now, modified_by = :by "
                                          "WHERE user_id = :id AND deleted_at IS NULL",
@@ -222,8 +241,7 @@ bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
 }
 
 Page<UserRecord> SociUserStore::list(const ListQuery& query, const std::optional<std::string>& only_role) {
-  return guarded("list users", [&] {
-    soci::session sql(db_.pool());
+  return db_.run("list users", Retry::Safe, [&](soci::session& sql) {
     std::string where = "u.deleted_at IS NULL";
     std::string role = only_role.value_or("");
     if (only_role) where += " AND u.role = :only_role";
