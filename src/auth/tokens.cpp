@@ -1,5 +1,5 @@
-// HS256 compact JWS, done with libsodium (HMAC-SHA256, strict base64url) and
-// nlohmann::json. cpp-jwt 1.4 is not used: its decoder rejects any "typ"
+// HS256 compact JWS, done with libsodium (HMAC-SHA256, strict base64url),
+// nlohmann::json (issuing, odd headers) and RapidJSON (reading claims). cpp-jwt 1.4 is not used: its decoder rejects any "typ"
 // other than "JWT" (DecodeErrc::TypMismatch) and its header type only knows
 // JWT/NONE, so it can neither issue nor read RFC 9068 "at+jwt" tokens; it
 // also compares signatures with ==. Nothing in a token is parsed before its
@@ -10,7 +10,9 @@
 
 #include <array>
 #include <limits>
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <rapidjson/document.h>
 #include <stdexcept>
 #include <utility>
 
@@ -54,22 +56,29 @@ std::optional<std::string> b64url_decode(std::string_view in) {
   return out;
 }
 
-std::optional<std::int64_t> int_claim(const Json& obj, const char* key) {
-  const auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number_integer()) return std::nullopt;  // floats rejected
-  if (it->is_number_unsigned() &&
-      it->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return std::nullopt;
-  }
-  return it->get<std::int64_t>();
+// Claims are read on every request: RapidJSON (in situ, no DOM of std::maps).
+using Claims = rapidjson::GenericValue<rapidjson::UTF8<>>;
+
+// The member named key, the last one if repeated (as nlohmann::json keeps it).
+const Claims* claim(const Claims& obj, const char* key) {
+  const Claims* found = nullptr;
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it)
+    if (std::strcmp(it->name.GetString(), key) == 0 && it->name.GetStringLength() == std::strlen(key))
+      found = &it->value;
+  return found;
 }
 
-// A string claim that may also be absent or null (read as "").
-std::optional<std::string> optional_string_claim(const Json& obj, const char* key) {
-  const auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+std::optional<std::int64_t> int_claim(const Claims& obj, const char* key) {
+  const Claims* v = claim(obj, key);
+  if (v == nullptr || !v->IsInt64()) return std::nullopt;  // floats and values beyond int64 rejected
+  return v->GetInt64();
+}
+
+std::optional<std::string> optional_string_claim(const Claims& obj, const char* key) {
+  const Claims* v = claim(obj, key);
+  if (v == nullptr || v->IsNull()) return std::string();
+  if (!v->IsString()) return std::nullopt;
+  return std::string(v->GetString(), v->GetStringLength());
 }
 
 bool header_ok(std::string_view header_b64, std::string_view canonical_b64) {
@@ -184,13 +193,16 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
 
   // 3. Claims.
   try {
-    const auto payload = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+    auto payload = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
     if (!payload) return std::nullopt;
-    const Json claims = Json::parse(*payload, nullptr, /*allow_exceptions=*/false);
-    if (!claims.is_object()) return std::nullopt;
+    rapidjson::Document claims;
+    // Invalid UTF-8 and anything after the object are errors, as with nlohmann::json.
+    claims.Parse<rapidjson::kParseValidateEncodingFlag>(payload->data(), payload->size());
+    if (claims.HasParseError() || !claims.IsObject()) return std::nullopt;
 
-    const auto iss = claims.find("iss");
-    if (iss == claims.end() || !iss->is_string() || iss->get_ref<const std::string&>() != kIssuer) {
+    const Claims* iss = claim(claims, "iss");
+    if (iss == nullptr || !iss->IsString() ||
+        std::string_view(iss->GetString(), iss->GetStringLength()) != kIssuer) {
       return std::nullopt;
     }
     const auto exp = int_claim(claims, "exp");
@@ -199,9 +211,9 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
     if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
     if (now >= *exp || *iat > *exp) return std::nullopt;  // no leeway
 
-    const auto sub = claims.find("sub");
-    if (sub == claims.end() || !sub->is_string() ||
-        sub->get_ref<const std::string&>() != std::to_string(*user_id)) {
+    const Claims* sub = claim(claims, "sub");
+    if (sub == nullptr || !sub->IsString() ||
+        std::string_view(sub->GetString(), sub->GetStringLength()) != std::to_string(*user_id)) {
       return std::nullopt;
     }
 
@@ -210,12 +222,12 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
     out.issued_at = *iat;
     out.expires_at = *exp;
 
-    const auto scopes = claims.find("scopes");
-    if (scopes == claims.end() || !scopes->is_array()) return std::nullopt;
-    out.scopes.reserve(scopes->size());
-    for (const auto& s : *scopes) {
-      if (!s.is_string()) return std::nullopt;
-      out.scopes.push_back(s.get<std::string>());
+    const Claims* scopes = claim(claims, "scopes");
+    if (scopes == nullptr || !scopes->IsArray()) return std::nullopt;
+    out.scopes.reserve(scopes->Size());
+    for (const auto& s : scopes->GetArray()) {
+      if (!s.IsString()) return std::nullopt;
+      out.scopes.emplace_back(s.GetString(), s.GetStringLength());
     }
 
     auto name = optional_string_claim(claims, "name");
