@@ -13,6 +13,7 @@ PACKAGES=(
   python3 python3-pytest python3-requests
   clang libclang-rt-14-dev
   wrk procps curl
+  postgresql redis-server haproxy
 )
 
 missing=()

@@ -1,6 +1,13 @@
 """Black-box harness: starts the real jogtrack binary on a free loopback port
 against a fresh SQLite database and a local fake of Open-Meteo.
 
+Backend: SQLite by default. With JOGTRACK_TEST_PG_URL (postgresql://user:pass@host:port, no
+database) every Server gets a fresh PostgreSQL database of its own, a JWT secret (one per
+database, as SQLite's generated key file would be) and, with JOGTRACK_TEST_REDIS_URL
+(redis://host:port), a flushed Redis database number of its own. scripts/test-backends.sh
+starts both. Markers: `sqlite` = the test is about the SQLite backend itself and always runs
+on it; `cluster` = needs PostgreSQL, Redis and haproxy (scripts/test.sh runs it in the PG pass).
+
 Fixtures
   fake_weather   the fake Open-Meteo (session-wide, reset before every test)
   server         a jogtrack instance shared by the whole session
@@ -12,9 +19,11 @@ Helpers on Client: get/post/patch/delete(path, json=..., token=..., params=..., 
 """
 import itertools
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -36,17 +45,98 @@ def unique_name(prefix="user"):
     return f"{prefix}{next(_names)}_{uuid.uuid4().hex[:8]}"
 
 
+# ---- backend selection (SQLite, or PostgreSQL + Redis) ------------------------------------------
+
+PG_BASE = os.environ.get("JOGTRACK_TEST_PG_URL", "").rstrip("/")
+REDIS_BASE = os.environ.get("JOGTRACK_TEST_REDIS_URL", "").rstrip("/")
+BACKEND = "postgresql" if PG_BASE else "sqlite"
+
+
+class Backends:
+    """Fresh PostgreSQL databases and Redis database numbers, one set per jogtrack database."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_url = {}        # database URL -> {"secret", "redis", "redis_db"}
+        self.created = []       # database names, dropped at the end
+        self.redis_free = None  # Redis database numbers not in use
+
+    def _redis_cli(self, *args, db=0):
+        host, port = REDIS_BASE.removeprefix("redis://").split("/")[0].rsplit(":", 1)
+        res = subprocess.run(["redis-cli", "-h", host, "-p", port, "-n", str(db), *args],
+                             capture_output=True, text=True, timeout=30)
+        assert res.returncode == 0 and "ERR" not in res.stdout, res.stdout + res.stderr
+        return res.stdout
+
+    def _psql(self, sql):
+        res = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", f"{PG_BASE}/postgres", "-c", sql],
+                             capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+
+    def new_database(self):
+        """A fresh, empty PostgreSQL database (and a flushed Redis db for it): returns its URL."""
+        name = f"jt_{uuid.uuid4().hex[:16]}"
+        self._psql(f"CREATE DATABASE {name}")
+        url = f"{PG_BASE}/{name}"
+        shared = {"secret": secrets.token_urlsafe(40), "redis": None, "redis_db": None}
+        if REDIS_BASE:
+            with self.lock:
+                if self.redis_free is None:
+                    count = int(self._redis_cli("CONFIG", "GET", "databases").split()[1])
+                    self.redis_free = list(range(count))
+                assert self.redis_free, "no free Redis database number"
+                shared["redis_db"] = self.redis_free.pop(0)
+            self._redis_cli("FLUSHDB", db=shared["redis_db"])
+            shared["redis"] = f"{REDIS_BASE}/{shared['redis_db']}"
+        with self.lock:
+            self.by_url[url] = shared
+            self.created.append(name)
+        return url
+
+    def env_for(self, env):
+        """Completes a PostgreSQL server's env: the secret and Redis of its database."""
+        shared = self.by_url.get(env.get("JOGTRACK_DATABASE_URL"))
+        if shared is None:
+            return
+        if "JOGTRACK_JWT_SECRET" not in env and "JOGTRACK_JWT_SECRET_FILE" not in env:
+            env["JOGTRACK_JWT_SECRET"] = shared["secret"]
+        if shared["redis"] and "JOGTRACK_REDIS_URL" not in env:
+            env["JOGTRACK_REDIS_URL"] = shared["redis"]
+
+    def release(self, url):
+        shared = self.by_url.get(url)
+        if shared and shared["redis_db"] is not None:
+            with self.lock:
+                self.redis_free.append(shared["redis_db"])
+                shared["redis_db"] = None
+
+    def drop_all(self):
+        for name in self.created:
+            try:
+                self._psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            except AssertionError:
+                pass
+
+
+BACKENDS = Backends()
+
+
 class Server:
-    def __init__(self, workdir: Path, env: dict, args=()):
+    def __init__(self, workdir: Path, env: dict, args=(), sqlite=False):
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("JOGTRACK_")}
         self.env.update({
-            "JOGTRACK_DATABASE_URL": f"sqlite:{workdir / 'jogtrack.db'}",
             "JOGTRACK_LOG_LEVEL": "info",
             "JOGTRACK_THREADS": "2",
         })
+        self.owns_database = BACKEND == "postgresql" and not sqlite and "JOGTRACK_DATABASE_URL" not in env
+        if self.owns_database:
+            self.env["JOGTRACK_DATABASE_URL"] = BACKENDS.new_database()
+        else:
+            self.env["JOGTRACK_DATABASE_URL"] = f"sqlite:{workdir / 'jogtrack.db'}"
         self.env.update(env)
+        BACKENDS.env_for(self.env)
         self.args = list(args)
         self.proc = None
         self.url = None
@@ -91,6 +181,11 @@ class Server:
             self.proc.stdout.close()
             self._stderr.close()
         return code
+
+    def release(self):
+        """After the last stop: its Redis database number may be reused."""
+        if self.owns_database:
+            BACKENDS.release(self.env["JOGTRACK_DATABASE_URL"])
 
 
 @dataclass
@@ -166,6 +261,22 @@ def assert_problem(response, status, detail_contains=None):
     return body
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite: about the SQLite backend itself; always runs on SQLite")
+    config.addinivalue_line("markers", "cluster: needs PostgreSQL, Redis and haproxy (the PostgreSQL pass)")
+
+
+def pytest_report_header(config):
+    return f"jogtrack backend: {BACKEND}" + (" + redis" if REDIS_BASE else "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_databases():
+    yield
+    if BACKEND == "postgresql":
+        BACKENDS.drop_all()
+
+
 @pytest.fixture(scope="session")
 def fake_weather():
     fake = fake_openmeteo.start(port=0)
@@ -186,6 +297,7 @@ def server(tmp_path_factory, fake_weather):
     srv = Server(tmp_path_factory.mktemp("shared"), weather_env(fake_weather))
     yield srv
     assert srv.stop() == 0, srv.log()
+    srv.release()
 
 
 @pytest.fixture(autouse=True)
@@ -195,19 +307,21 @@ def _reset_fake(fake_weather):
 
 
 @pytest.fixture
-def make_server(tmp_path, fake_weather):
+def make_server(request, tmp_path, fake_weather):
     started = []
+    sqlite = request.node.get_closest_marker("sqlite") is not None
 
     def factory(env=None, args=(), name=None):
         merged = weather_env(fake_weather)
         merged.update(env or {})
-        srv = Server(tmp_path / (name or f"srv{len(started)}"), merged, args)
+        srv = Server(tmp_path / (name or f"srv{len(started)}"), merged, args, sqlite=sqlite)
         started.append(srv)
         return srv
 
     yield factory
     for srv in started:
         srv.stop()
+        srv.release()
 
 
 @pytest.fixture

@@ -279,6 +279,7 @@ def test_port_in_use(server, tmp_path):
 
 # ---- defaults: database, JWT secret --------------------------------------------------------------
 
+@pytest.mark.sqlite  # the generated key file lives beside the SQLite database
 def test_jwt_secret_persists_across_restart(make_server):
     srv = make_server()
     api = Client(srv)
@@ -299,6 +300,7 @@ def test_jwt_secret_persists_across_restart(make_server):
     assert stat.S_IMODE(secrets[0].stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite  # the generated key file lives beside the SQLite database
 def test_distinct_databases_have_distinct_keys(make_server):
     a, b = make_server(name="a"), make_server(name="b")
     ua = Client(a).new_user()
@@ -320,6 +322,7 @@ def test_explicit_jwt_secret(make_server):
     assert_problem(Client(c).get("/auth/verify", token=user), 401)
 
 
+@pytest.mark.sqlite  # the generated key file lives beside the SQLite database
 def test_generated_key_shared_by_processes_on_one_sqlite_file(make_server):
     a = make_server(name="a")
     user = Client(a).new_user()

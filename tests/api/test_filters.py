@@ -777,19 +777,29 @@ def test_location_and_condition_values(api, six):
 
 def test_created_at_is_compared_by_day(api, six):
     user, runs, _ = six
-    all_ids = sorted(r["result_id"] for r in runs)
-    days = {r["created_at"][:10] for r in runs}
-    if len(days) != 1:
-        pytest.skip("runs created across midnight UTC")
-    today = datetime.date.fromisoformat(days.pop())
+    # Expectations come from each run's own creation day, so the test holds
+    # even when the runs were created on both sides of midnight UTC.
+    created = {r["result_id"]: datetime.date.fromisoformat(r["created_at"][:10]) for r in runs}
+    today = max(created.values())
     yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+
+    def ids(pred):
+        return sorted(i for i, day in created.items() if pred(day))
+
     for flt, expected in [
-        (f"created_at eq {today}", all_ids), (f"created_at eq '{today}'", all_ids),
-        (f"created_at ne {today}", []), (f"created_at ge {today}", all_ids), (f"created_at gt {today}", []),
-        (f"created_at le {today}", all_ids), (f"created_at lt {today}", []),
-        (f"created_at lt {tomorrow}", all_ids), (f"created_at gt {yesterday}", all_ids),
-        (f"created_at le {yesterday}", []), (f"created_at ge {tomorrow}", []),
-        (f"created_at ne {yesterday}", all_ids), (f"not created_at eq {today}", []),
+        (f"created_at eq {today}", ids(lambda d: d == today)),
+        (f"created_at eq '{today}'", ids(lambda d: d == today)),
+        (f"created_at ne {today}", ids(lambda d: d != today)),
+        (f"created_at ge {today}", ids(lambda d: d >= today)),
+        (f"created_at gt {today}", []),
+        (f"created_at le {today}", ids(lambda d: True)),
+        (f"created_at lt {today}", ids(lambda d: d < today)),
+        (f"created_at lt {tomorrow}", ids(lambda d: True)),
+        (f"created_at gt {yesterday}", ids(lambda d: d > yesterday)),
+        (f"created_at le {yesterday}", ids(lambda d: d <= yesterday)),
+        (f"created_at ge {tomorrow}", []),
+        (f"created_at ne {yesterday}", ids(lambda d: d != yesterday)),
+        (f"not created_at eq {today}", ids(lambda d: d != today)),
     ]:
         assert select(api, user, flt) == expected, flt
 

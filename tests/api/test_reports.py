@@ -110,6 +110,34 @@ def test_paging_over_weeks(api, seeded):
         assert_problem(api.get(REPORT, token=seeded, params=bad), 400)
 
 
+def test_sorting_weeks_in_list_format(api, seeded):
+    expected = list_entries(weekly_expected(seed_rows()))
+    for sort, key, reverse in [("-total_distance", "total_distance", True), ("average_speed", "average_speed", False),
+                               ("-runs", "runs", True), ("-week", None, True)]:
+        r = api.get(REPORT, token=seeded, params={"format": "list", "count": 1000, "sort": sort})
+        assert r.status_code == 200, r.text
+        got = r.json()
+        # Ties are broken by week ascending, so the order is fully determined.
+        by_week = sorted(expected, key=lambda e: (e["year"], e["week"]))
+        if key:
+            want = sorted(by_week, key=lambda e: -e[key] if reverse else e[key])
+        else:
+            want = list(reversed(by_week))
+        assert got == want, sort
+    # Pages of a sorted report never overlap and cover every week.
+    seen = []
+    for page in range(0, len(expected) // 4 + 1):
+        r = api.get(REPORT, token=seeded, params={"format": "list", "count": 4, "page": page, "sort": "-total_distance"})
+        seen += [(e["year"], e["week"]) for e in r.json()]
+    assert sorted(seen) == sorted((e["year"], e["week"]) for e in expected)
+    assert len(seen) == len(set(seen))
+    # Only week fields can be sort keys, and only the list shape can be sorted.
+    for bad in [{"format": "list", "sort": "distance"}, {"format": "list", "sort": "date"},
+                {"format": "seed", "sort": "week"}]:
+        body = assert_problem(api.get(REPORT, token=seeded, params=bad), 400)
+        assert body["errors"][0]["field"] == "sort"
+
+
 def test_bad_parameters(api):
     user = api.new_user()
     for bad in [{"format": "xml"}, {"format": ""}, {"format": "LIST"}, {"sort": "date"}, {"group": "month"}]:
@@ -172,3 +200,62 @@ def test_report_numbers_for_many_runs(api):
     r = api.get(REPORT, token=user, params={"count": 1000})
     assert r.json() == seed_shape(weekly_expected(rows))
     assert re.fullmatch(r"\d+", r.headers["X-Total-Count"])
+
+
+def test_report_follows_runs_moving_between_weeks(api):
+    # The unfiltered report reads maintained weekly totals; a filter that matches
+    # every run groups the runs themselves: both must agree after every change.
+    user = api.new_user()
+    location = unique_location()
+    a = create_run(api, user, date="2021-01-04", distance=5000, time=1250, location=location)  # 2021-W01
+    b = create_run(api, user, date="2021-01-05", distance=3000, time=1000, location=location)  # 2021-W01
+
+    def both(params=None):
+        params = {"format": "list", "count": 1000, **(params or {})}
+        plain = api.get(REPORT, token=user, params=params)
+        grouped = api.get(REPORT, token=user, params={**params, "filter": "distance gt 0"})
+        assert plain.status_code == 200 and grouped.status_code == 200, (plain.text, grouped.text)
+        assert plain.json() == grouped.json()
+        assert plain.headers["X-Total-Count"] == grouped.headers["X-Total-Count"]
+        return [(e["year"], e["week"], e["runs"], e["total_distance"], e["total_time"]) for e in plain.json()]
+
+    assert both() == [(2021, 1, 2, 8000, 2250)]
+    # Move a to 2021-W02 (and change its numbers), then b to 2020-W53.
+    r = api.patch(f"/results/{a['result_id']}", token=user, json={"date": "2021-01-11", "distance": 6000})
+    assert r.status_code == 200, r.text
+    assert both() == [(2021, 1, 1, 3000, 1000), (2021, 2, 1, 6000, 1250)]
+    r = api.patch(f"/results/{b['result_id']}", token=user, json={"date": "2020-12-31"})
+    assert r.status_code == 200, r.text
+    assert both() == [(2020, 53, 1, 3000, 1000), (2021, 2, 1, 6000, 1250)]
+    assert both({"sort": "-total_distance"}) == [(2021, 2, 1, 6000, 1250), (2020, 53, 1, 3000, 1000)]
+    assert both({"sort": "-week"}) == [(2021, 2, 1, 6000, 1250), (2020, 53, 1, 3000, 1000)]
+    # A week left without runs disappears.
+    assert api.delete(f"/results/{b['result_id']}", token=user).status_code == 204
+    assert both() == [(2021, 2, 1, 6000, 1250)]
+    assert api.delete(f"/results/{a['result_id']}", token=user).status_code == 204
+    assert both() == []
+    assert api.get(REPORT, token=user).json() == {}
+
+
+def test_filtered_list_total_follows_writes(api):
+    # X-Total-Count of a filtered list is cached per (owner, filter) until a run write.
+    user = api.new_user()
+    location = unique_location()
+    params = {"filter": "(date ge '2019-01-01') and (distance gt 1000)", "count": 1}
+
+    def total():
+        r = api.get("/results", token=user, params=params)
+        assert r.status_code == 200, r.text
+        return int(r.headers["X-Total-Count"])
+
+    assert total() == 0
+    a = create_run(api, user, date="2019-06-01", distance=2000, time=600, location=location)
+    assert total() == 1
+    create_run(api, user, date="2018-06-01", distance=2000, time=600, location=location)
+    assert total() == 1
+    assert api.patch(f"/results/{a['result_id']}", token=user, json={"distance": 500}).status_code == 200
+    assert total() == 0
+    assert api.patch(f"/results/{a['result_id']}", token=user, json={"distance": 5000}).status_code == 200
+    assert total() == 1
+    assert api.delete(f"/results/{a['result_id']}", token=user).status_code == 204
+    assert total() == 0
