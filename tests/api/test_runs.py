@@ -18,9 +18,8 @@ import requests
 import fake_openmeteo
 from conftest import Client, assert_problem
 
-SEED_CSV = Path("/work/shared/seed/jogging_dataset.csv")
-if not SEED_CSV.exists():  # the dataset may also sit beside the tests
-    SEED_CSV = Path(__file__).parent / "jogging_dataset.csv"
+# The original system's sample runs (shared/seed/jogging_dataset.csv), kept beside the tests.
+SEED_CSV = Path(__file__).parent / "jogging_dataset.csv"
 
 # WMO 4677 weather interpretation codes (as Open-Meteo documents them).
 WMO_SUMMARY = {
