@@ -17,6 +17,7 @@ Dataset (full / --quick):
   Runs are created by the admin (body user_id) in a shuffled order.
 """
 import argparse
+import secrets
 import datetime
 import http.client
 import json
@@ -283,6 +284,8 @@ def main():
     ap.add_argument("--only", help="comma-separated scenario keys to run (default all)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs, wrk output)")
     ap.add_argument("--json", help="also write the results as JSON to this file")
+    ap.add_argument("--pg", action="store_true",
+                    help="run on a private PostgreSQL + Redis (scripts/test-backends.sh) instead of SQLite")
     ap.add_argument("--strict", action="store_true",
                     help="exit with status 1 when any target is missed (default: only when the run itself fails)")
     ap.add_argument("--hold", type=int, default=0,
@@ -306,11 +309,19 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="jogtrack-bench-"))
     log(f"mode={'quick' if args.quick else 'full'} workdir={workdir} load1={load1:.2f} cores={os.cpu_count()}")
     started = []
+    # Its own directory: the postgres user cannot enter the root-only workdir.
+    backends = Path(tempfile.mkdtemp(prefix="jogtrack-bench-pg-")) if args.pg else None
     try:
-        results = run_all(args, cfg, only, workdir, started, t_start, load1)
+        if args.pg:
+            subprocess.run([str(ROOT / "scripts" / "test-backends.sh"), "start", str(backends)], check=True,
+                           capture_output=True, text=True, timeout=120)
+        results = run_all(args, cfg, only, workdir, started, t_start, load1, backends)
     finally:
         for p in reversed(started):
             p.stop()
+        if args.pg:
+            subprocess.run([str(ROOT / "scripts" / "test-backends.sh"), "stop", str(backends)],
+                           capture_output=True, timeout=120)
         if args.keep:
             log(f"kept {workdir}")
         else:
@@ -320,7 +331,22 @@ def main():
     return 1 if args.strict and not results["all_pass"] else 0
 
 
-def run_all(args, cfg, only, workdir, started, t_start, load1):
+def backend_env(workdir, backends):
+    """SQLite in the temp dir, or the private PostgreSQL + Redis that --pg started."""
+    if backends is None:
+        return {"JOGTRACK_DATABASE_URL": f"sqlite:{workdir / 'jogtrack.db'}"}
+    found = {}
+    for line in (backends / "env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        found[key] = value.strip("'")
+    return {
+        "JOGTRACK_DATABASE_URL": found["JOGTRACK_TEST_PG_URL"] + "/postgres",
+        "JOGTRACK_REDIS_URL": found["JOGTRACK_TEST_REDIS_URL"] + "/0",
+        "JOGTRACK_JWT_SECRET": secrets.token_urlsafe(48),
+    }
+
+
+def run_all(args, cfg, only, workdir, started, t_start, load1, backends=None):
     rng = random.Random(5)
     today = datetime.datetime.now(datetime.timezone.utc).date()
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("JOGTRACK_")}
@@ -330,8 +356,8 @@ def run_all(args, cfg, only, workdir, started, t_start, load1):
     started.append(fake)
     fport = fake.port()
     env = dict(base_env)
+    env.update(backend_env(workdir, backends))
     env.update({
-        "JOGTRACK_DATABASE_URL": f"sqlite:{workdir / 'jogtrack.db'}",
         "JOGTRACK_WEATHER_FORECAST_URL": f"http://127.0.0.1:{fport}/v1/forecast",
         "JOGTRACK_WEATHER_ARCHIVE_URL": f"http://127.0.0.1:{fport}/v1/archive",
         "JOGTRACK_WEATHER_TIMEOUT_MS": "5000",

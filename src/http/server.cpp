@@ -170,6 +170,7 @@ struct State {
 
   asio::thread_pool worker;
   asio::thread_pool hashing;
+  asio::io_context* io = nullptr;  // the I/O threads' context, set before serving
 
   void release() noexcept {
     if (inflight.fetch_sub(1) == 1 && draining.load()) {
@@ -185,7 +186,15 @@ struct State {
 };
 
 restinio::request_handling_status_t CatchAll::operator()(restinio::request_handle_t req) const {
-  st->on_request(std::move(req));
+  // Never answer from inside this call. When RESTinio 0.6.16 gets a complete
+  // response before the handler returns, it starts reading the next request
+  // at once AND again after the write completes; the second start resets the
+  // parser, so a pipelined or fast follow-up request larger than one read
+  // (a 70 KiB body right after a 415, say) was parsed from its middle and the
+  // connection dropped (HPE_INVALID_METHOD). Posting makes every answer
+  // asynchronous: the read resumes exactly once, after the write.
+  st->inflight.fetch_add(1);  // counted now, so a drain waits for it
+  asio::post(*st->io, [st = st, req = std::move(req)]() mutable { st->on_request(std::move(req)); });
   return restinio::request_accepted();
 }
 
@@ -238,7 +247,6 @@ void State::run_handler(const restinio::request_handle_t& req, const Request& r,
 
 void State::on_request(restinio::request_handle_t req) {
   const auto t0 = Clock::now();
-  inflight.fetch_add(1);
 
   Request r;
   const auto& h = req->header();
@@ -343,6 +351,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
   auto state = std::make_unique<State>(o, router, metrics);
   auto ioctx = std::make_unique<asio::io_context>(static_cast<int>(std::max<std::size_t>(1, o.io_threads)));
   auto work = asio::make_work_guard(*ioctx);
+  state->io = ioctx.get();
 
   std::uint16_t bound_port = 0;
   restinio::server_settings_t<Traits> settings;

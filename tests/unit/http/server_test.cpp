@@ -334,6 +334,27 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_EQ(r->status, 200);
 }
 
+// Regression: RESTinio 0.6.16 restarted its parser twice when a response was
+// complete before the handler returned, so a request that arrived (pipelined,
+// or just quickly) behind an inline answer and spanned several reads was
+// parsed from its middle and the connection dropped.
+TEST_F(ServerTest, LargeRequestRightBehindAnInlineAnswerIsServed) {
+  Conn c(port_);
+  const std::string body(20 * 1024, 'x');
+  const std::string second = post("/echo", "application/json", body);
+  // The inline request and the first part of the large one in one write...
+  ASSERT_TRUE(c.send_all(get("/hello") + second.substr(0, 3000)));
+  auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  // ...the rest once the first answer has been written.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(c.send_all(second.substr(3000)));
+  auto r = c.read_response();
+  ASSERT_TRUE(r) << "connection dropped";
+  EXPECT_EQ(r->status, 201);
+}
+
 TEST_F(ServerTest, NotFound) {
   for (const std::string path : {"/nope", "/hello/", "/items/", "/items/1/2", "//hello"}) {
     auto r = roundtrip(port_, get(path));
