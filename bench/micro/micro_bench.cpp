@@ -1,13 +1,7 @@
 // Microbenchmarks for two hot paths of GET /results:
 //  - the filter compiler (filter::compile_filter + compile_sort) on the benchmark's
 //    representative expression and on a larger one;
-//  - JSON rendering of a 10-run page.
-//
-// The run writer used by the API (write_run in src/api/run_routes.cpp) lives in an
-// anonymous namespace and cannot be called from here, so BM_RenderRunPage10 uses a
-// line-for-line copy of it (same RapidJSON Writer<StringBuffer>, same keys and calls,
-// condition spliced in with RawValue). Keep the two in step, or export write_run
-// from src/api and call it directly.
+//  - JSON rendering of a 10-run page with the API's own writer (api/run_json.h).
 #include <benchmark/benchmark.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -15,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/run_json.h"
 #include "common/dates.h"
 #include "filter/filter.h"
 #include "runs/run_input.h"
@@ -25,7 +20,8 @@
 namespace {
 
 using namespace jogtrack;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using api::JsonWriter;
+using api::write_run;
 
 constexpr std::string_view kRepresentative = "(date ge '2019-01-01') and (distance gt 1000)";
 constexpr std::string_view kLarger =
@@ -75,32 +71,6 @@ void BM_CompileSortDefault(benchmark::State& state) {
 BENCHMARK(BM_CompileSortDefault);
 
 // ---- JSON rendering -------------------------------------------------------
-
-// Copy of write_run (src/api/run_routes.cpp).
-void write_run(JsonWriter& w, const storage::RunRecord& run) {
-  w.StartObject();
-  w.Key("result_id");
-  w.Int64(run.result_id);
-  w.Key("user_id");
-  w.Int64(run.user_id);
-  w.Key("date");
-  w.String(run.date.data(), static_cast<rapidjson::SizeType>(run.date.size()));
-  w.Key("distance");
-  w.Int64(run.distance);
-  w.Key("time");
-  w.Int64(run.time);
-  w.Key("location");
-  w.String(run.location.data(), static_cast<rapidjson::SizeType>(run.location.size()));
-  w.Key("speed");
-  w.Double(run.speed);
-  w.Key("condition");
-  w.RawValue(run.condition_json.data(), run.condition_json.size(), rapidjson::kObjectType);
-  w.Key("created_at");
-  w.String(run.created_at.data(), static_cast<rapidjson::SizeType>(run.created_at.size()));
-  w.Key("updated_at");
-  w.String(run.updated_at.data(), static_cast<rapidjson::SizeType>(run.updated_at.size()));
-  w.EndObject();
-}
 
 weather::Condition sample_condition(int i) {
   weather::Condition c;
