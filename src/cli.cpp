@@ -102,7 +102,7 @@ void add_weather_metrics(observability::Metrics& metrics, const weather::Weather
 struct App {
   explicit App(const config::Config& cfg)
       : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url)),
-        tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl),
+        tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl, cfg.jwt_audience),
         sessions(*storage, tokens, cfg.refresh_token_ttl),
         accounts(*storage, cfg.password_min_length),
         weather_client(weather_options(cfg)),

@@ -26,6 +26,9 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"at+jwt"})";
 constexpr std::string_view kIssuer = "jogtrack";
+// A clock ahead of ours by more than this is a forged or broken token, not skew.
+constexpr std::int64_t kMaxIatAheadSeconds = 60;
+constexpr std::size_t kJtiBytes = 16;
 constexpr std::size_t kMinSecretBytes = 32;
 constexpr std::size_t kMacBytes = crypto_auth_hmacsha256_BYTES;  // 32
 constexpr std::size_t kMacB64Chars = 43;                          // ceil(32 * 4 / 3), no padding
@@ -74,11 +77,53 @@ std::optional<std::int64_t> int_claim(const Claims& obj, const char* key) {
   return v->GetInt64();
 }
 
-std::optional<std::string> optional_string_claim(const Claims& obj, const char* key) {
+// Outer nullopt: the claim has a wrong type; inner nullopt: null or absent.
+std::optional<std::optional<std::string>> nullable_string_claim(const Claims& obj, const char* key) {
   const Claims* v = claim(obj, key);
-  if (v == nullptr || v->IsNull()) return std::string();
+  if (v == nullptr || v->IsNull()) return std::optional<std::string>();
   if (!v->IsString()) return std::nullopt;
-  return std::string(v->GetString(), v->GetStringLength());
+  return std::optional<std::string>(std::string(v->GetString(), v->GetStringLength()));
+}
+
+bool string_is(const Claims& v, std::string_view expected) {
+  return v.IsString() && std::string_view(v.GetString(), v.GetStringLength()) == expected;
+}
+
+// RFC 7519 §4.1.3: a single string or an array of strings, one of them ours.
+bool audience_ok(const Claims* aud, std::string_view audience) {
+  if (aud == nullptr) return false;
+  if (aud->IsString()) return string_is(*aud, audience);
+  if (!aud->IsArray()) return false;
+  bool found = false;
+  for (const auto& a : aud->GetArray()) {
+    if (!a.IsString()) return false;
+    found = found || string_is(a, audience);
+  }
+  return found;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// RFC 9068 §4 names "at+jwt"; RFC 7515 §4.1.9 lets "application/" be omitted
+// and media types compare case-insensitively, so both spellings are the same type.
+bool access_token_type(std::string_view typ) {
+  return iequals_ascii(typ, "at+jwt") || iequals_ascii(typ, "application/at+jwt");
+}
+
+std::string joined_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) {
+    if (!out.empty()) out += ' ';
+    out += s;
+  }
+  return out;
 }
 
 bool header_ok(std::string_view header_b64, std::string_view canonical_b64) {
@@ -92,7 +137,7 @@ bool header_ok(std::string_view header_b64, std::string_view canonical_b64) {
   if (alg == header.end() || !alg->is_string() || alg->get_ref<const std::string&>() != "HS256") {
     return false;
   }
-  if (typ == header.end() || !typ->is_string() || typ->get_ref<const std::string&>() != "at+jwt") {
+  if (typ == header.end() || !typ->is_string() || !access_token_type(typ->get_ref<const std::string&>())) {
     return false;
   }
   // We understand no critical extensions (RFC 7515 §4.1.11).
@@ -104,9 +149,10 @@ bool header_ok(std::string_view header_b64, std::string_view canonical_b64) {
 struct TokenService::Impl {
   crypto_auth_hmacsha256_state keyed{};  // HMAC state right after keying; copied per use
   std::int64_t ttl = 0;
+  std::string audience;
   std::string header_b64;
 
-  Impl(std::string& secret, std::int64_t ttl_seconds) : ttl(ttl_seconds) {
+  Impl(std::string& secret, std::int64_t ttl_seconds, std::string aud) : ttl(ttl_seconds), audience(std::move(aud)) {
     crypto_auth_hmacsha256_init(&keyed, reinterpret_cast<const unsigned char*>(secret.data()),
                                 secret.size());
     header_b64 = b64url_encode(kHeaderJson);
@@ -126,36 +172,41 @@ struct TokenService::Impl {
   }
 };
 
-TokenService::TokenService(std::string secret, std::int64_t ttl_seconds) {
+TokenService::TokenService(std::string secret, std::int64_t ttl_seconds, std::string audience) {
   if (secret.size() < kMinSecretBytes) {
     sodium_memzero(secret.data(), secret.size());
     throw std::invalid_argument("JWT secret must be at least 32 bytes");
   }
   if (ttl_seconds <= 0) throw std::invalid_argument("access-token TTL must be positive");
+  if (audience.empty()) throw std::invalid_argument("the token audience must not be empty");
   ensure_sodium();
-  impl_ = std::make_shared<const Impl>(secret, ttl_seconds);
+  impl_ = std::make_shared<const Impl>(secret, ttl_seconds, std::move(audience));
   sodium_memzero(secret.data(), secret.size());
 }
 
 std::int64_t TokenService::ttl() const { return impl_->ttl; }
 
 std::string TokenService::issue(std::int64_t user_id, const std::vector<std::string>& scopes,
-                                const std::string& name, const std::string& email,
-                                std::int64_t now) const {
+                                const std::optional<std::string>& name,
+                                const std::optional<std::string>& email, std::int64_t now) const {
   if (user_id <= 0) throw std::invalid_argument("user_id must be positive");
   std::int64_t exp = 0;
   if (__builtin_add_overflow(now, impl_->ttl, &exp)) {
     throw std::invalid_argument("token expiry overflows");
   }
+  const auto nullable = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
   const Json claims = {
       {"sub", std::to_string(user_id)},
       {"user_id", user_id},
       {"scopes", scopes},
-      {"name", name},
-      {"email", email},
+      {"scope", joined_scopes(scopes)},
+      {"name", nullable(name)},
+      {"email", nullable(email)},
+      {"jti", random_token_urlsafe(kJtiBytes)},
       {"iat", now},
       {"exp", exp},
       {"iss", kIssuer},
+      {"aud", impl_->audience},
   };
   std::string token = impl_->header_b64;
   token += '.';
@@ -201,15 +252,17 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
     if (claims.HasParseError() || !claims.IsObject()) return std::nullopt;
 
     const Claims* iss = claim(claims, "iss");
-    if (iss == nullptr || !iss->IsString() ||
-        std::string_view(iss->GetString(), iss->GetStringLength()) != kIssuer) {
-      return std::nullopt;
-    }
+    if (iss == nullptr || !string_is(*iss, kIssuer)) return std::nullopt;
+    if (!audience_ok(claim(claims, "aud"), impl_->audience)) return std::nullopt;
     const auto exp = int_claim(claims, "exp");
     const auto iat = int_claim(claims, "iat");
     const auto user_id = int_claim(claims, "user_id");
     if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
     if (now >= *exp || *iat > *exp) return std::nullopt;  // no leeway
+    if (*iat > now && *iat - now > kMaxIatAheadSeconds) return std::nullopt;
+    if (const Claims* nbf = claim(claims, "nbf")) {
+      if (!nbf->IsInt64() || nbf->GetInt64() > now) return std::nullopt;
+    }
 
     const Claims* sub = claim(claims, "sub");
     if (sub == nullptr || !sub->IsString() ||
@@ -230,11 +283,15 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
       out.scopes.emplace_back(s.GetString(), s.GetStringLength());
     }
 
-    auto name = optional_string_claim(claims, "name");
-    auto email = optional_string_claim(claims, "email");
+    auto name = nullable_string_claim(claims, "name");
+    auto email = nullable_string_claim(claims, "email");
     if (!name || !email) return std::nullopt;
     out.name = std::move(*name);
     out.email = std::move(*email);
+    if (const Claims* jti = claim(claims, "jti")) {
+      if (!jti->IsString()) return std::nullopt;
+      out.jti.assign(jti->GetString(), jti->GetStringLength());
+    }
     return out;
   } catch (const Json::exception&) {
     return std::nullopt;  // not expected: every access above is type-checked

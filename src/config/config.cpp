@@ -13,6 +13,7 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_REDIS_URL", "--redis-url", "redis://host:port/db for refresh tokens and rate limits"},
       {"JOGTRACK_JWT_SECRET", "--jwt-secret", "HS256 key, at least 32 bytes"},
       {"JOGTRACK_JWT_SECRET_FILE", "--jwt-secret-file", "file holding the HS256 key"},
+      {"JOGTRACK_JWT_AUDIENCE", "--jwt-audience", "the access tokens' audience (aud), checked on every request"},
       {"JOGTRACK_ACCESS_TOKEN_TTL", "--access-token-ttl", "access-token lifetime, seconds"},
       {"JOGTRACK_REFRESH_TOKEN_TTL", "--refresh-token-ttl", "refresh-token lifetime, seconds"},
       {"JOGTRACK_WEATHER_FORECAST_URL", "--weather-forecast-url", "Open-Meteo forecast endpoint"},
@@ -90,6 +91,10 @@ Config parse_config(const std::map<std::string, std::string>& values) {
     cfg.jwt_secret = *v;
   }
   if (auto v = get("JOGTRACK_JWT_SECRET_FILE"); v && !v->empty()) cfg.jwt_secret_file = *v;
+  if (auto v = get("JOGTRACK_JWT_AUDIENCE")) {
+    if (v->empty() || v->size() > 200) throw ConfigError("JOGTRACK_JWT_AUDIENCE: must be 1 to 200 characters");
+    cfg.jwt_audience = *v;
+  }
   if (auto v = get("JOGTRACK_ACCESS_TOKEN_TTL"))
     cfg.access_token_ttl = parse_int("JOGTRACK_ACCESS_TOKEN_TTL", *v, 1, 86400 * 7);
   if (auto v = get("JOGTRACK_REFRESH_TOKEN_TTL"))

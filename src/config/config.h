@@ -21,6 +21,7 @@ struct Config {
   std::optional<std::string> redis_url;
   std::optional<std::string> jwt_secret;
   std::optional<std::string> jwt_secret_file;
+  std::string jwt_audience = "jogtrack";  // the tokens' "aud", checked on every request
   std::int64_t access_token_ttl = 900;
   std::int64_t refresh_token_ttl = 2592000;
   std::string weather_forecast_url = "https://api.open-meteo.com/v1/forecast";

@@ -62,7 +62,7 @@ TokenPair SessionService::login(std::string_view username, std::string_view pass
 
 TokenPair SessionService::issue(const storage::UserRecord& user, const std::string& family, std::int64_t now) {
   TokenPair pair;
-  pair.access_token = tokens_.issue(user.user_id, user.scopes, user.name.value_or(""), user.email.value_or(""), now);
+  pair.access_token = tokens_.issue(user.user_id, user.scopes, user.name, user.email, now);
   pair.expires_in = tokens_.ttl();
   if (!family.empty()) {
     pair.refresh_token = auth::random_token_urlsafe(32);
@@ -80,7 +80,7 @@ TokenPair SessionService::refresh(std::string_view refresh_token) {
   if (result.outcome != storage::RotateOutcome::Rotated) unauthorized("the refresh token is invalid, expired or revoked");
   const auto user = storage_.users().find(result.user_id);
   if (!user) unauthorized("the refresh token is invalid, expired or revoked");
-  pair.access_token = tokens_.issue(user->user_id, user->scopes, user->name.value_or(""), user->email.value_or(""), now);
+  pair.access_token = tokens_.issue(user->user_id, user->scopes, user->name, user->email, now);
   pair.expires_in = tokens_.ttl();
   return pair;
 }

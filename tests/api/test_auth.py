@@ -162,6 +162,68 @@ def test_access_token_header_and_claims(api):
     assert "password" not in claims and user.password not in json.dumps(claims)
 
 
+def test_access_token_rfc9068_claims(api):
+    # RFC 9068: a unique jti, the audience, and the space-separated scope beside scopes.
+    admin = api.new_user("admin")
+    _, first, _ = jwt_parts(admin.token)
+    _, second, _ = jwt_parts(api.login(admin.username, admin.password)["access_token"])
+    assert first["aud"] == "jogtrack"
+    assert first["scope"] == " ".join(first["scopes"]) and "admin" in first["scope"].split(" ")
+    assert isinstance(first["jti"], str) and len(first["jti"]) >= 22
+    assert first["jti"] != second["jti"]
+
+
+def test_access_token_null_name_and_email(api):
+    # As in the API: a user without a name or e-mail has null, not "".
+    user = api.new_user()
+    _, claims, _ = jwt_parts(user.token)
+    assert claims["name"] is None and claims["email"] is None
+
+
+def test_token_of_another_audience_is_rejected(make_server):
+    secret = "a-shared-secret-for-two-deployments-0123456789"
+    prod = make_server(env={"JOGTRACK_JWT_SECRET": secret}, name="prod")
+    staging = make_server(env={"JOGTRACK_JWT_SECRET": secret, "JOGTRACK_JWT_AUDIENCE": "staging"},
+                          name="staging")
+    prod.start()
+    staging.start()
+    prod_api, staging_api = Client(prod), Client(staging)
+    user = staging_api.new_user()
+    assert jwt_parts(user.token)[1]["aud"] == "staging"
+    assert staging_api.get("/auth/verify", token=user.token).status_code == 200
+    # Same key, other audience: not a token for this deployment.
+    assert_invalid_token(prod_api.get("/auth/verify", token=user.token))
+
+
+def test_application_at_jwt_typ_and_time_claims(make_server):
+    secret = "a-secret-the-test-signs-its-own-tokens-with-012345"
+    srv = make_server(env={"JOGTRACK_JWT_SECRET": secret})
+    srv.start()
+    client = Client(srv)
+    user = client.new_user()
+    _, claims, _ = jwt_parts(user.token)
+
+    def signed(header, payload):
+        head = b64url_encode(json.dumps(header).encode())
+        body = b64url_encode(json.dumps(payload).encode())
+        mac = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{b64url_encode(mac)}"
+
+    for typ in ("at+jwt", "AT+JWT", "application/at+jwt", "Application/At+Jwt"):
+        assert client.get("/auth/verify", token=signed({"alg": "HS256", "typ": typ}, claims)).status_code == 200, typ
+    assert_invalid_token(client.get("/auth/verify", token=signed({"alg": "HS256", "typ": "JWT"}, claims)))
+    now = int(time.time())
+    header = {"alg": "HS256", "typ": "at+jwt"}
+    assert_invalid_token(client.get("/auth/verify", token=signed(header, {**claims, "nbf": now + 120})))
+    assert client.get("/auth/verify", token=signed(header, {**claims, "nbf": now - 5})).status_code == 200
+    future = {**claims, "iat": now + 300, "exp": now + 900}
+    assert_invalid_token(client.get("/auth/verify", token=signed(header, future)))
+    assert_invalid_token(client.get("/auth/verify", token=signed(header, {**claims, "aud": "elsewhere"})))
+    no_aud = dict(claims)
+    del no_aud["aud"]
+    assert_invalid_token(client.get("/auth/verify", token=signed(header, no_aud)))
+
+
 def test_admin_token_carries_admin_scope(api):
     admin = api.new_user("admin")
     _, claims, _ = jwt_parts(admin.token)

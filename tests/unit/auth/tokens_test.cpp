@@ -50,7 +50,7 @@ Json good_header() { return {{"alg", "HS256"}, {"typ", "at+jwt"}}; }
 Json good_claims() {
   return {{"sub", "42"},   {"user_id", 42},          {"scopes", {"user", "manager"}},
           {"name", "Ann"}, {"email", "a@example.org"}, {"iat", kNow},
-          {"exp", kNow + kTtl}, {"iss", "jogtrack"}};
+          {"exp", kNow + kTtl}, {"iss", "jogtrack"}, {"aud", "jogtrack"}, {"jti", "j1"}};
 }
 
 Json payload_of(const std::string& token) {
@@ -86,31 +86,85 @@ TEST_F(TokensTest, RoundTrip) {
 }
 
 TEST_F(TokensTest, IssuedLayout) {
-  const auto token = svc.issue(7, {"user"}, "", "", kNow);
+  const auto token = svc.issue(7, {"user", "admin"}, std::nullopt, std::nullopt, kNow);
   EXPECT_EQ(token.substr(0, token.find('.')), b64url(R"({"alg":"HS256","typ":"at+jwt"})"));
   const Json p = payload_of(token);
   EXPECT_EQ(p["sub"], "7");  // RFC 7519: a string
   EXPECT_EQ(p["user_id"], 7);
   EXPECT_EQ(p["iss"], "jogtrack");
-  EXPECT_EQ(p["email"], "");  // no e-mail: "" (never null)
-  EXPECT_EQ(p["name"], "");
+  EXPECT_EQ(p["aud"], "jogtrack");
+  EXPECT_TRUE(p["email"].is_null());  // no e-mail: null, as the API shows it
+  EXPECT_TRUE(p["name"].is_null());
   EXPECT_EQ(p["iat"], kNow);
   EXPECT_EQ(p["exp"], kNow + kTtl);
-  EXPECT_TRUE(p["scopes"].is_array());
+  EXPECT_EQ(p["scopes"], Json({"user", "admin"}));
+  EXPECT_EQ(p["scope"], "user admin");  // RFC 9068 §2.2.3
+  ASSERT_TRUE(p["jti"].is_string());
+  EXPECT_GE(p["jti"].get<std::string>().size(), 22u);  // 128 bits, base64url
+}
+
+TEST_F(TokensTest, EveryTokenHasItsOwnJti) {
+  const Json a = payload_of(svc.issue(7, {"user"}, "Ann", "a@example.org", kNow));
+  const Json b = payload_of(svc.issue(7, {"user"}, "Ann", "a@example.org", kNow));
+  EXPECT_NE(a["jti"], b["jti"]);
+  EXPECT_EQ(svc.verify(svc.issue(7, {"user"}, "Ann", std::nullopt, kNow), kNow)->jti.size(),
+            a["jti"].get<std::string>().size());
+}
+
+TEST_F(TokensTest, AudienceChecked) {
+  Json c = good_claims();
+  c.erase("aud");
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  c["aud"] = "someone-else";
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  c["aud"] = {"someone-else", "jogtrack"};  // RFC 7519: an array naming us is fine
+  EXPECT_TRUE(svc.verify(forge(good_header(), c), kNow));
+  c["aud"] = {"someone-else"};
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  c["aud"] = {"jogtrack", 5};
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  // Another deployment's audience: its tokens are not ours even with the same key.
+  TokenService other{kSecret, kTtl, "staging"};
+  EXPECT_FALSE(svc.verify(other.issue(42, {"user"}, "Ann", std::nullopt, kNow), kNow));
+  EXPECT_TRUE(other.verify(other.issue(42, {"user"}, "Ann", std::nullopt, kNow), kNow));
+  EXPECT_THROW(TokenService(kSecret, kTtl, ""), std::invalid_argument);
+}
+
+TEST_F(TokensTest, FutureNbfAndIatRejected) {
+  Json c = good_claims();
+  c["nbf"] = kNow + 1;
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  c["nbf"] = kNow;
+  EXPECT_TRUE(svc.verify(forge(good_header(), c), kNow));
+  c["nbf"] = "soon";
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  c = good_claims();
+  c["iat"] = kNow + 60;  // a minute of clock skew is tolerated
+  EXPECT_TRUE(svc.verify(forge(good_header(), c), kNow));
+  c["iat"] = kNow + 61;
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+}
+
+TEST_F(TokensTest, JtiMustBeAStringWhenPresent) {
+  Json c = good_claims();
+  c["jti"] = 5;
+  EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
+  c.erase("jti");
+  EXPECT_TRUE(svc.verify(forge(good_header(), c), kNow));
 }
 
 TEST_F(TokensTest, ForgedGoodTokenIsAccepted) {  // sanity check for the forge() helper
   EXPECT_TRUE(svc.verify(forge(good_header(), good_claims()), kNow));
 }
 
-TEST_F(TokensTest, NullOrMissingEmailReadsAsEmpty) {
+TEST_F(TokensTest, NullOrMissingEmailReadsAsNull) {
   Json c = good_claims();
   c["email"] = nullptr;
   c.erase("name");
   const auto claims = svc.verify(forge(good_header(), c), kNow);
   ASSERT_TRUE(claims);
-  EXPECT_EQ(claims->email, "");
-  EXPECT_EQ(claims->name, "");
+  EXPECT_FALSE(claims->email);
+  EXPECT_FALSE(claims->name);
   c["email"] = 5;
   EXPECT_FALSE(svc.verify(forge(good_header(), c), kNow));
 }
@@ -197,6 +251,11 @@ TEST_F(TokensTest, WrongTypRejected) {
   EXPECT_FALSE(svc.verify(forge({{"alg", "HS256"}, {"typ", "JWT"}}, good_claims()), kNow));
   EXPECT_FALSE(svc.verify(forge({{"alg", "HS256"}}, good_claims()), kNow));
   EXPECT_FALSE(svc.verify(forge({{"alg", "HS256"}, {"typ", "AT+JWT "}}, good_claims()), kNow));
+  EXPECT_FALSE(svc.verify(forge({{"alg", "HS256"}, {"typ", "application/jwt"}}, good_claims()), kNow));
+  EXPECT_FALSE(svc.verify(forge({{"alg", "HS256"}, {"typ", "text/at+jwt"}}, good_claims()), kNow));
+  // RFC 7515 §4.1.9: the "application/" prefix is optional and media types are case-insensitive.
+  for (const char* typ : {"AT+JWT", "At+Jwt", "application/at+jwt", "Application/AT+JWT"})
+    EXPECT_TRUE(svc.verify(forge({{"alg", "HS256"}, {"typ", typ}}, good_claims()), kNow)) << typ;
   Json crit = good_header();
   crit["crit"] = {"exp"};
   EXPECT_FALSE(svc.verify(forge(crit, good_claims()), kNow));
