@@ -13,7 +13,7 @@ void add_run_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 allow_query_params(request, {"user_id"});
                 const auto user_id = query_user_id(request);
-                const auto input = runs::parse_new_run(request.body, today_utc());
+                const auto input = runs::parse_new_run(request.body, latest_local_date());
                 const auto run = s.runs.create(caller, user_id, input);
                 auto response = http::Response::json(201, run_json(run));
                 response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
@@ -46,7 +46,7 @@ void add_run_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                const auto patch = runs::parse_run_patch(request.body, today_utc());
+                const auto patch = runs::parse_run_patch(request.body, latest_local_date());
                 return http::Response::json(200, run_json(s.runs.update(caller, id, patch)));
               }});
 

@@ -56,6 +56,8 @@ Days iso_week_monday(IsoWeek w) {
 
 Days today_utc() { return floor<days>(system_clock::now()); }
 
+Days latest_local_date(system_clock::time_point now) { return floor<days>(now + hours{14}); }
+
 std::int64_t unix_now() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }

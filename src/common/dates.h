@@ -23,6 +23,11 @@ IsoWeek iso_week(Days day);
 Days iso_week_monday(IsoWeek week);
 
 Days today_utc();
+// The latest date that is already "today" somewhere on Earth: today in UTC+14
+// (Kiribati's Line Islands). A run's date is its runner's local calendar date,
+// so a runner in Auckland can record this morning's run while it is still
+// yesterday in UTC; nothing later can be a real past or present day.
+Days latest_local_date(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 // Seconds since the epoch, and the same as "YYYY-MM-DDTHH:MM:SSZ".
 std::int64_t unix_now();
 std::string format_timestamp(std::int64_t unix_seconds);

@@ -17,7 +17,7 @@ std::optional<Days> read_date(JsonBody& in, bool required, Days today) {
   const auto day = parse_date(*text);
   const char* problem = !day                        ? "must be a real calendar date written YYYY-MM-DD"
                         : *day < earliest_run_date() ? "must not be before 1940-01-01"
-                        : *day > today               ? "must not be in the future (UTC)"
+                        : *day > today               ? "must not be in the future (not after today in UTC+14)"
                                                      : nullptr;
   if (!problem) return day;
   in.add_error("date", problem);

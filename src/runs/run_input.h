@@ -41,7 +41,8 @@ struct RunPatch {
 // Both throw ApiError BadRequest: malformed JSON or not an object (detail
 // only), otherwise one error per offending field — unknown or duplicated
 // member, missing required field, wrong JSON type, or a value out of range:
-//   date      "YYYY-MM-DD", a real calendar day, 1940-01-01 .. today (UTC)
+//   date      "YYYY-MM-DD", a real calendar day, 1940-01-01 .. today (the caller passes
+//             latest_local_date(): today in UTC+14)
 //   distance  JSON integer, 1 .. 1,000,000
 //   time      JSON integer, 1 .. 604,800
 //   location  "LAT LON" (weather::parse_location)

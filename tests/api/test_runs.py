@@ -300,8 +300,14 @@ def test_weather_metrics_are_exported(api, fake_weather):
 
 # ---- validation ----------------------------------------------------------------
 
+def latest_local_date():
+    """Today in UTC+14, the easternmost time zone: the latest date a run may have."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=14)).date()
+
+
 def tomorrow():
-    return (utc_today() + datetime.timedelta(days=1)).isoformat()
+    """A date that is in the future everywhere on Earth."""
+    return (latest_local_date() + datetime.timedelta(days=1)).isoformat()
 
 
 INVALID = [
@@ -338,6 +344,24 @@ def test_future_dates_are_rejected(api, fake_weather):
     assert error_fields(r) == {"date"}
     assert "future" in r.json()["errors"][0]["message"]
     assert total_count(api, user) == 0
+
+
+def test_todays_date_in_the_easternmost_zone_is_accepted(api, fake_weather):
+    # A runner in UTC+14 records this morning's run while UTC is still on the day
+    # before (after 10:00 UTC that date is UTC's tomorrow); the weather for it
+    # comes from the forecast endpoint, which has that day.
+    user = api.new_user()
+    for _ in range(2):  # retried once if UTC+14 midnight passed during the request
+        before = latest_local_date()
+        r = post_run(api, user, run_body(date=before.isoformat()))
+        if latest_local_date() == before:
+            break
+    assert r.status_code == 201, r.text
+    assert r.json()["date"] == before.isoformat()
+    assert r.json()["condition"]["provider"] == "open-meteo"
+    r = api.patch(f"/results/{r.json()['result_id']}", token=user,
+                  json={"date": (before + datetime.timedelta(days=1)).isoformat()})
+    assert error_fields(r) == {"date"}
 
 
 def test_limits_are_inclusive(api):

@@ -78,4 +78,16 @@ TEST(IsoWeek, ConsistentOverTwoCenturies) {
   EXPECT_LT(years_with_53, 32);
 }
 
+// A run's date is local: the latest acceptable one is today in UTC+14, which
+// becomes UTC's tomorrow at 10:00 UTC.
+TEST(LatestLocalDate, IsTodayInUtcPlus14) {
+  const sys_days nov30 = year{2026} / November / 30;
+  EXPECT_EQ(latest_local_date(nov30 + 0h), Days{nov30});
+  EXPECT_EQ(latest_local_date(nov30 + 9h + 59min + 59s), Days{nov30});
+  EXPECT_EQ(latest_local_date(nov30 + 10h), Days{nov30 + days{1}});
+  EXPECT_EQ(latest_local_date(nov30 + 23h + 59min), Days{nov30 + days{1}});
+  const sys_days dec31 = year{2026} / December / 31;
+  EXPECT_EQ(latest_local_date(dec31 + 12h), Days{sys_days{year{2027} / January / 1}});
+}
+
 }  // namespace
