@@ -19,6 +19,7 @@
 #include <ctime>
 #include <exception>
 #include <future>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,8 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "http/connection_gate.h"
+#include "http/resilient_acceptor.h"
 #include "observability/logging.h"
 
 namespace jogtrack::http {
@@ -145,6 +148,26 @@ struct CatchAll {
 
 struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, CatchAll> {};
 using Server = restinio::http_server_t<Traits>;
+
+}  // namespace
+}  // namespace jogtrack::http
+
+// Connections report to our ConnectionGate, and our acceptor keeps accepting
+// after accept() errors (see resilient_acceptor.h).
+template <>
+struct restinio::connection_count_limit_types<jogtrack::http::Traits> {
+  using limiter_t = jogtrack::http::ConnectionGate;
+  using lifetime_monitor_t = restinio::connection_count_limits::connection_lifetime_monitor_t<limiter_t>;
+};
+template <>
+class restinio::impl::acceptor_t<jogtrack::http::Traits> final
+    : public jogtrack::http::ResilientAcceptor<jogtrack::http::Traits> {
+ public:
+  using ResilientAcceptor::ResilientAcceptor;
+};
+
+namespace jogtrack::http {
+namespace {
 
 // Everything a request needs. Outlives the io_context (write notificators may
 // run while the io_context is being destroyed).
@@ -353,8 +376,13 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
   auto work = asio::make_work_guard(*ioctx);
   state->io = ioctx.get();
 
+  // Outlives the io_context: connections report their end to it when destroyed.
+  auto gate = std::make_unique<ConnectionGate>(
+      o.max_connections > 0 ? o.max_connections : std::numeric_limits<std::size_t>::max(), o.connection_stats);
+
   std::uint16_t bound_port = 0;
-  restinio::server_settings_t<Traits> settings;
+  AcceptorSettings<Traits> settings;
+  settings.connection_gate(*gate);
   settings.address(o.host)
       .port(o.port)
       .request_handler(state.get())
@@ -445,6 +473,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
     server.reset();
     signals.reset();
     ioctx.reset();  // destroys idle connections
+    gate.reset();
     state.reset();
     spdlog::info("server stopped");
   } else {
@@ -457,6 +486,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
     (void)server.release();
     (void)signals.release();
     (void)ioctx.release();
+    (void)gate.release();
     (void)state.release();
   }
   if (callback_error) std::rethrow_exception(callback_error);
