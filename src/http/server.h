@@ -47,13 +47,15 @@ struct ServerOptions {
 //    over 32 KiB make RESTinio drop the connection without any answer;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
 //    (parameters allowed, case-insensitive);
-//  - 400 for malformed percent-encoding in the query;
+//  - 400 for malformed percent-encoding in the query, a query parameter given
+//    twice, or two Authorization headers;
 //  - then the route's handler, in its Pool. ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).
 // Metrics and one access log line for every answered request.
-// HTTP versions: RESTinio 0.6.16 does not expose the request's version, so
-// whatever its parser accepts (even HTTP/9.9) is answered as HTTP/1.1.
+// HTTP versions (made visible by http_version_hooks.h): HTTP/0.9, i.e. a
+// request line without a version, gets 400 and versions above 1.1 get 505,
+// both followed by closing the connection.
 // Connections: accept() errors (EMFILE, ...) are retried every 50 ms, and at
 // max_connections accepting pauses until a connection closes
 // (resilient_acceptor.h).
