@@ -54,7 +54,10 @@ class AcceptorSettings final : public restinio::basic_server_settings_t<Acceptor
   std::chrono::milliseconds retry_delay_{50};
 };
 
-// One accept at a time, all of it (and open/close) on one strand.
+// One accept at a time, all of it (and open/close) on one strand, so the gate
+// is asked exactly once per connection and the cap is exact. RESTinio's
+// concurrent_accepts_count and separate_accept_and_create_connect settings
+// are therefore not used (serve() leaves them at their defaults, 1 and false).
 template <class Traits>
 class ResilientAcceptor : public std::enable_shared_from_this<ResilientAcceptor<Traits>> {
  public:

@@ -107,17 +107,17 @@ def test_accepting_resumes_after_descriptors_run_out(make_server):
     try:
         assert wait_for(lambda: open_descriptors(srv.pid) >= limit, 10 * SLOW), \
             f"the flood did not exhaust descriptors: {open_descriptors(srv.pid)} of {limit} open"
+        time.sleep(0.5)  # ~10 retry periods of one burst of failures
+        # Logged once for the burst, never once per attempt.
+        assert srv.log().count("cannot accept connections") == 1, srv.log()[-3000:]
     finally:
         close_all(socks)
     took = time_to_healthz(srv.url, RECOVERY_BOUND)
     assert took is not None, f"no /healthz answer within {RECOVERY_BOUND} s after the flood closed"
 
     m = metrics(srv.url)
-    assert m["jogtrack_accept_errors_total"] >= 1, m
-    # Logged once for the burst (and once when it ended), never once per attempt.
-    log = srv.log()
-    assert log.count("cannot accept connections") == 1, log[-3000:]
-    assert "accepting connections again" in log
+    assert m["jogtrack_accept_errors_total"] >= 2, m  # retried, not given up after the first
+    assert "accepting connections again" in srv.log()
 
 
 def test_default_cap_leaves_descriptors_for_the_server(make_server):
