@@ -16,6 +16,8 @@
 #include "auth/passwords.h"
 #include "auth/policy.h"
 #include "config/config.h"
+#include "http/connection_stats.h"
+#include "http/fd_budget.h"
 #include "http/server.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
@@ -98,6 +100,48 @@ void add_weather_metrics(observability::Metrics& metrics, const weather::Weather
   });
 }
 
+// The acceptor's connection counters on /metrics.
+void add_connection_metrics(observability::Metrics& metrics, const http::ConnectionStats& stats) {
+  metrics.add_collector([&stats](std::string& out) {
+    const auto metric = [&out](const char* name, const char* type, const char* help,
+                               const std::atomic<std::uint64_t>& value) {
+      out += std::string("# HELP ") + name + " " + help + "\n";
+      out += std::string("# TYPE ") + name + " " + type + "\n";
+      out += std::string(name) + " " + std::to_string(value.load(std::memory_order_relaxed)) + "\n";
+    };
+    metric("jogtrack_http_connections_open", "gauge", "Client connections open now.", stats.open);
+    metric("jogtrack_http_connections_max", "gauge",
+           "Cap on open client connections (JOGTRACK_MAX_CONNECTIONS).", stats.max);
+    metric("jogtrack_accept_errors_total", "counter",
+           "Failed accepts of client connections (e.g. too many open files); retried after 50 ms.",
+           stats.accept_errors);
+    metric("jogtrack_accepts_deferred_total", "counter",
+           "Times accepting paused at the connection cap; new clients wait in the listen backlog meanwhile.",
+           stats.accepts_deferred);
+  });
+}
+
+// JOGTRACK_MAX_CONNECTIONS, or what the open-files limit leaves for clients
+// once the database, Redis, weather lookups and logs have theirs.
+std::size_t max_connections(const config::Config& cfg, std::uint64_t open_files, std::size_t weather_threads) {
+  http::FdNeeds needs;
+  needs.database_connections = cfg.db_pool_size;
+  needs.sqlite = cfg.database_url.rfind("sqlite:", 0) == 0;
+  needs.redis_connections = cfg.redis_url ? cfg.db_pool_size : 0;
+  needs.weather_threads = weather_threads;
+  const std::size_t reserved = http::reserved_descriptors(needs);
+  if (cfg.max_connections > 0) {
+    if (cfg.max_connections + reserved > open_files)
+      spdlog::warn("JOGTRACK_MAX_CONNECTIONS={} with an open-files limit of {} ({} reserved): accepts may fail "
+                   "with 'too many open files' (they are retried)",
+                   cfg.max_connections, open_files, reserved);
+    return cfg.max_connections;
+  }
+  const std::size_t derived = http::default_max_connections(open_files, needs);
+  spdlog::info("max connections {} (open-files limit {}, {} reserved)", derived, open_files, reserved);
+  return derived;
+}
+
 // Everything a command needs, built in dependency order.
 struct App {
   explicit App(const config::Config& cfg)
@@ -111,6 +155,7 @@ struct App {
         reports(*storage),
         services{*storage, sessions, accounts, metrics, runs, reports} {
     add_weather_metrics(metrics, weather_stats);
+    add_connection_metrics(metrics, connection_stats);
   }
 
   std::unique_ptr<storage::Storage> storage;
@@ -119,6 +164,7 @@ struct App {
   users::AccountService accounts;
   observability::Metrics metrics;
   weather::WeatherStats weather_stats;
+  http::ConnectionStats connection_stats;
   weather::OpenMeteoClient weather_client;
   weather::CachedWeather weather;
   runs::RunService runs;
@@ -127,6 +173,7 @@ struct App {
 };
 
 int serve(const config::Config& cfg) {
+  const std::uint64_t open_files = http::raise_open_files_limit();
   App app(cfg);
   const http::Router router = api::build_router(app.services);
   http::ServerOptions options;
@@ -135,6 +182,8 @@ int serve(const config::Config& cfg) {
   options.io_threads = cfg.threads;
   options.worker_threads = std::max<std::size_t>(2, 2 * cfg.threads);
   options.hashing_threads = std::max<std::size_t>(1, cfg.threads / 2);
+  options.max_connections = max_connections(cfg, open_files, options.worker_threads);
+  options.connection_stats = &app.connection_stats;
   options.on_listening = [](const std::string& host, std::uint16_t port) {
     std::cout << "jogtrack listening on " << host << ":" << port << std::endl;
   };

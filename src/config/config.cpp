@@ -24,6 +24,9 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_LOG_LEVEL", "--log-level", "trace, debug, info, warn or error"},
       {"JOGTRACK_LOG_FORMAT", "--log-format", "text or json"},
       {"JOGTRACK_DB_POOL_SIZE", "--db-pool-size", "database connections (default: 2 x threads + 2)"},
+      {"JOGTRACK_MAX_CONNECTIONS", "--max-connections",
+       "open client connections at most; more wait in the listen backlog (default: the open-files limit "
+       "minus what the database, Redis, weather lookups and logs need)"},
   };
   return all;
 }
@@ -126,6 +129,8 @@ Config parse_config(const std::map<std::string, std::string>& values) {
   if (auto v = get("JOGTRACK_DB_POOL_SIZE"))
     cfg.db_pool_size = static_cast<std::size_t>(parse_int("JOGTRACK_DB_POOL_SIZE", *v, 1, 1024));
   if (cfg.db_pool_size == 0) cfg.db_pool_size = 2 * cfg.threads + 2;
+  if (auto v = get("JOGTRACK_MAX_CONNECTIONS"))
+    cfg.max_connections = static_cast<std::size_t>(parse_int("JOGTRACK_MAX_CONNECTIONS", *v, 1, 1'000'000));
   return cfg;
 }
 

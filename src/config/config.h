@@ -32,6 +32,9 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   std::size_t db_pool_size = 0;  // 0 = derived from threads
+  // Open client connections at most; 0 = derived at start from the open-files
+  // limit (see http/fd_budget.h), which parse_config cannot know.
+  std::size_t max_connections = 0;
 };
 
 // One setting: its environment variable, the matching --flag and a help line.

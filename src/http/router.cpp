@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace jogtrack::http {
 
@@ -240,6 +241,16 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std:
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;
+}
+
+std::optional<std::string_view> repeated_query_param(const std::vector<std::pair<std::string, std::string>>& query) {
+  if (query.size() < 2) return std::nullopt;
+  // A set, not pairwise compares: a 32 KiB query can carry ~16k parameters.
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(query.size());
+  for (const auto& [name, value] : query)
+    if (!seen.insert(name).second) return std::string_view(name);
+  return std::nullopt;
 }
 
 Response problem_response(int status, std::string_view title, std::string_view detail,

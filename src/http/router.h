@@ -75,6 +75,9 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_as_spac
 // ("a=1&&b=2") are skipped. nullopt when any key or value is malformed.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view raw);
 
+// The first parameter name that occurs more than once, if any.
+std::optional<std::string_view> repeated_query_param(const std::vector<std::pair<std::string, std::string>>& query);
+
 // RFC 9457 problem: content type application/problem+json, body
 // {"type","title","status","detail"[,"errors":[{"field","message"}]]}.
 Response problem_response(int status, std::string_view title, std::string_view detail,

@@ -19,6 +19,7 @@
 #include <ctime>
 #include <exception>
 #include <future>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,9 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "http/connection_gate.h"
+#include "http/http_version_hooks.h"
+#include "http/resilient_acceptor.h"
 #include "observability/logging.h"
 
 namespace jogtrack::http {
@@ -133,6 +137,26 @@ bool is_json_content_type(std::string_view ct) {
 
 bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
 
+// A repeated query parameter (count=5&count=5000) or two Authorization
+// headers: which one would count? Handlers read the first, a proxy or cache in
+// front may read the last, so the request is refused instead of guessed at.
+std::optional<Response> ambiguous_request(const restinio::http_request_header_t& h,
+                                          const std::vector<std::pair<std::string, std::string>>& query) {
+  if (const auto name = repeated_query_param(query)) {
+    const std::string field(*name);
+    return from_api_error(ApiError(ErrorKind::BadRequest, "query parameter '" + field + "' is given more than once",
+                                   {FieldError{field, "given more than once"}}));
+  }
+  std::size_t authorizations = 0;
+  h.for_each_value_of(restinio::http_field::authorization, [&authorizations](const restinio::string_view_t&) {
+    ++authorizations;
+    return restinio::http_header_fields_t::continue_enumeration();
+  });
+  if (authorizations > 1)
+    return problem_response(400, "Bad Request", "the Authorization header is given more than once");
+  return std::nullopt;
+}
+
 struct State;
 
 // The one catch-all request handler: RESTinio's express router would build a
@@ -143,8 +167,30 @@ struct CatchAll {
   State* st;
 };
 
-struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, CatchAll> {};
+struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, CatchAll> {
+  using http_methods_mapper_t = VersionAwareMethods;  // see http_version_hooks.h
+};
 using Server = restinio::http_server_t<Traits>;
+
+}  // namespace
+}  // namespace jogtrack::http
+
+// Connections report to our ConnectionGate, and our acceptor keeps accepting
+// after accept() errors (see resilient_acceptor.h).
+template <>
+struct restinio::connection_count_limit_types<jogtrack::http::Traits> {
+  using limiter_t = jogtrack::http::ConnectionGate;
+  using lifetime_monitor_t = restinio::connection_count_limits::connection_lifetime_monitor_t<limiter_t>;
+};
+template <>
+class restinio::impl::acceptor_t<jogtrack::http::Traits> final
+    : public jogtrack::http::ResilientAcceptor<jogtrack::http::Traits> {
+ public:
+  using ResilientAcceptor::ResilientAcceptor;
+};
+
+namespace jogtrack::http {
+namespace {
 
 // Everything a request needs. Outlives the io_context (write notificators may
 // run while the io_context is being destroyed).
@@ -261,9 +307,14 @@ void State::on_request(restinio::request_handle_t req) {
   }
 
   try {
-    // Inert with RESTinio 0.6.16: it never copies the parsed version into the
-    // header (always 1.1), so e.g. HTTP/9.9 is served as 1.1. Kept for a
-    // RESTinio that does.
+    // The parsed version, copied into the header by http_version_hooks.h.
+    if (h.http_major() == 0) {
+      respond(req, r, Metrics::kUnmatched,
+              problem_response(400, "Bad Request", "HTTP/0.9 requests (a request line without a version) are not "
+                                                   "supported"),
+              t0, true);
+      return;
+    }
     if (h.http_major() != 1 || h.http_minor() > 1) {
       respond(req, r, Metrics::kUnmatched,
               problem_response(505, "HTTP Version Not Supported", "only HTTP/1.0 and HTTP/1.1 are supported"), t0,
@@ -320,6 +371,10 @@ void State::on_request(restinio::request_handle_t req) {
       return;
     }
     r.query = std::move(*query);
+    if (auto problem = ambiguous_request(h, r.query)) {
+      respond(req, r, route.pattern, std::move(*problem), t0);
+      return;
+    }
     r.path_params = std::move(m.params);
     if (const auto* auth = h.try_get_field(restinio::http_field::authorization)) r.authorization = *auth;
     // The request object is ours alone and its body is not read again: take it
@@ -353,8 +408,13 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
   auto work = asio::make_work_guard(*ioctx);
   state->io = ioctx.get();
 
+  // Outlives the io_context: connections report their end to it when destroyed.
+  auto gate = std::make_unique<ConnectionGate>(
+      o.max_connections > 0 ? o.max_connections : std::numeric_limits<std::size_t>::max(), o.connection_stats);
+
   std::uint16_t bound_port = 0;
-  restinio::server_settings_t<Traits> settings;
+  AcceptorSettings<Traits> settings;
+  settings.connection_gate(*gate);
   settings.address(o.host)
       .port(o.port)
       .request_handler(state.get())
@@ -445,6 +505,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
     server.reset();
     signals.reset();
     ioctx.reset();  // destroys idle connections
+    gate.reset();
     state.reset();
     spdlog::info("server stopped");
   } else {
@@ -457,6 +518,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
     (void)server.release();
     (void)signals.release();
     (void)ioctx.release();
+    (void)gate.release();
     (void)state.release();
   }
   if (callback_error) std::rethrow_exception(callback_error);

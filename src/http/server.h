@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "http/connection_stats.h"
 #include "http/router.h"
 #include "observability/metrics.h"
 
@@ -19,6 +20,12 @@ struct ServerOptions {
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 (see serve())
   std::chrono::seconds read_timeout{30}, handle_timeout{60}, write_timeout{30};
   std::chrono::seconds drain_timeout{10};
+  // Open client connections at most (0 = no cap). At the cap the server stops
+  // accepting until one closes; new clients wait in the listen backlog.
+  std::size_t max_connections = 0;
+  // Where the server counts open connections, failed and deferred accepts
+  // (nullptr: not reported). Must outlive serve().
+  ConnectionStats* connection_stats = nullptr;
   // Called once, from the thread that called serve(), when the server is
   // bound AND listening, with the real port.
   std::function<void(const std::string& host, std::uint16_t port)> on_listening;
@@ -40,13 +47,18 @@ struct ServerOptions {
 //    over 32 KiB make RESTinio drop the connection without any answer;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
 //    (parameters allowed, case-insensitive);
-//  - 400 for malformed percent-encoding in the query;
+//  - 400 for malformed percent-encoding in the query, a query parameter given
+//    twice, or two Authorization headers;
 //  - then the route's handler, in its Pool. ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).
 // Metrics and one access log line for every answered request.
-// HTTP versions: RESTinio 0.6.16 does not expose the request's version, so
-// whatever its parser accepts (even HTTP/9.9) is answered as HTTP/1.1.
+// HTTP versions (made visible by http_version_hooks.h): HTTP/0.9, i.e. a
+// request line without a version, gets 400 and versions above 1.1 get 505,
+// both followed by closing the connection.
+// Connections: accept() errors (EMFILE, ...) are retried every 50 ms, and at
+// max_connections accepting pauses until a connection closes
+// (resilient_acceptor.h).
 //
 // Installs SIGINT/SIGTERM handling for its duration (one serve() at a time).
 void serve(const ServerOptions& options, const Router& router, observability::Metrics& metrics);

@@ -11,7 +11,7 @@ on it; `cluster` = needs PostgreSQL, Redis and haproxy (scripts/test.sh runs it 
 Fixtures
   fake_weather   the fake Open-Meteo (session-wide, reset before every test)
   server         a jogtrack instance shared by the whole session
-  make_server    factory for an instance of a test's own (custom env), stopped after the test
+  make_server    factory for an instance of a test's own (custom env, args, command wrapper), stopped after the test
   api            a Client for `server`
 Helpers on Server: url, cli(args, input=...), log(), stop(), pid
 Helpers on Client: get/post/patch/delete(path, json=..., token=..., params=..., headers=...),
@@ -122,7 +122,7 @@ BACKENDS = Backends()
 
 
 class Server:
-    def __init__(self, workdir: Path, env: dict, args=(), sqlite=False):
+    def __init__(self, workdir: Path, env: dict, args=(), sqlite=False, wrapper=()):
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("JOGTRACK_")}
@@ -138,6 +138,7 @@ class Server:
         self.env.update(env)
         BACKENDS.env_for(self.env)
         self.args = list(args)
+        self.wrapper = list(wrapper)  # a command prefix, e.g. ["prlimit", "--nofile=96"] (it must exec the binary)
         self.proc = None
         self.url = None
         self._stderr_path = workdir / "stderr.log"
@@ -146,7 +147,7 @@ class Server:
     def start(self):
         self._stderr = open(self._stderr_path, "ab")
         self.proc = subprocess.Popen(
-            [str(BINARY), "serve", "--listen", "127.0.0.1:0", *self.args],
+            [*self.wrapper, str(BINARY), "serve", "--listen", "127.0.0.1:0", *self.args],
             env=self.env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=self._stderr)
         line = self.proc.stdout.readline().decode()
         if "listening on" not in line:
@@ -311,10 +312,10 @@ def make_server(request, tmp_path, fake_weather):
     started = []
     sqlite = request.node.get_closest_marker("sqlite") is not None
 
-    def factory(env=None, args=(), name=None):
+    def factory(env=None, args=(), name=None, wrapper=()):
         merged = weather_env(fake_weather)
         merged.update(env or {})
-        srv = Server(tmp_path / (name or f"srv{len(started)}"), merged, args, sqlite=sqlite)
+        srv = Server(tmp_path / (name or f"srv{len(started)}"), merged, args, sqlite=sqlite, wrapper=wrapper)
         started.append(srv)
         return srv
 

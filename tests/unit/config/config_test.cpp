@@ -16,6 +16,12 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_GE(cfg.threads, 1u);
   EXPECT_FALSE(cfg.redis_url.has_value());
   EXPECT_EQ(cfg.log_format, "text");
+  EXPECT_EQ(cfg.max_connections, 0u);  // derived from the open-files limit at start
+}
+
+TEST(Config, MaxConnections) {
+  EXPECT_EQ(parse_config({{"JOGTRACK_MAX_CONNECTIONS", "1"}}).max_connections, 1u);
+  EXPECT_EQ(parse_config({{"JOGTRACK_MAX_CONNECTIONS", "5000"}}).max_connections, 5000u);
 }
 
 TEST(Config, ParsesListenAddresses) {
@@ -41,6 +47,10 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       {"JOGTRACK_LOG_FORMAT", "xml"},
       {"JOGTRACK_REDIS_URL", "http://x"},
       {"JOGTRACK_PASSWORD_MIN_LENGTH", "200"},
+      {"JOGTRACK_MAX_CONNECTIONS", "0"},
+      {"JOGTRACK_MAX_CONNECTIONS", "-5"},
+      {"JOGTRACK_MAX_CONNECTIONS", "many"},
+      {"JOGTRACK_MAX_CONNECTIONS", "1000001"},
   };
   for (const auto& [key, value] : bad) {
     try {

@@ -225,5 +225,13 @@ TEST(ParseQuery, DecodingAndEdgeCases) {
   EXPECT_FALSE(parse_query("%=1"));
 }
 
+TEST(RepeatedQueryParam, NamesTheFirstRepeat) {
+  EXPECT_FALSE(repeated_query_param({}));
+  EXPECT_FALSE(repeated_query_param(*parse_query("a=1&b=2&c")));
+  EXPECT_EQ(repeated_query_param(*parse_query("count=5&page=1&count=5000")), "count");
+  EXPECT_EQ(repeated_query_param(*parse_query("b=1&a=1&a=2&b=2")), "a");
+  EXPECT_EQ(repeated_query_param(*parse_query("f%69lter=x&filter=y")), "filter");  // compared decoded
+}
+
 }  // namespace
 }  // namespace jogtrack::http

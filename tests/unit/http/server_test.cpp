@@ -445,13 +445,21 @@ TEST_F(ServerTest, OversizedHeaderDropsConnection) {
 }
 
 TEST_F(ServerTest, HttpVersions) {
-  // RESTinio 0.6.16 never copies the parsed version into the request header
-  // (http_major()/http_minor() always say 1.1), so HTTP/9.9 cannot be told
-  // apart and is served like HTTP/1.1. The 505 check in serve() is inert
-  // until RESTinio fills those fields; this test pins the current behaviour.
-  auto r = roundtrip(port_, "GET /hello HTTP/9.9\r\nHost: t\r\n\r\n");
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->status == 200 || r->status == 505) << r->status;
+  // http_version_hooks.h makes the parsed version visible: above 1.1 is 505.
+  Conn c99(port_);
+  ASSERT_TRUE(c99.send_all("GET /hello HTTP/9.9\r\nHost: t\r\n\r\n"));
+  auto http99 = c99.read_response();
+  ASSERT_TRUE(http99);
+  expect_problem(*http99, 505);
+  EXPECT_TRUE(c99.closed_by_peer());
+  // A request line without a version (HTTP/0.9) is answered at once with 400,
+  // though no header section follows, and the connection is closed.
+  Conn c09(port_);
+  ASSERT_TRUE(c09.send_all("GET /hello\r\n"));
+  auto http09 = c09.read_response();
+  ASSERT_TRUE(http09);
+  expect_problem(*http09, 400);
+  EXPECT_TRUE(c09.closed_by_peer());
   // HTTP/1.0 works and, without keep-alive, the server closes after the answer.
   Conn c10(port_);
   ASSERT_TRUE(c10.send_all("GET /hello HTTP/1.0\r\n\r\n"));
@@ -460,6 +468,19 @@ TEST_F(ServerTest, HttpVersions) {
   EXPECT_EQ(http10->status, 200);
   EXPECT_EQ(http10->body, R"({"hello":"world"})");
   EXPECT_TRUE(c10.closed_by_peer());
+}
+
+TEST_F(ServerTest, AmbiguousRequestsAreRefused) {
+  auto twice = roundtrip(port_, get("/items/1?x=1&y=2&x=3"));
+  ASSERT_TRUE(twice);
+  expect_problem(*twice, 400);
+  EXPECT_NE(twice->body.find("'x'"), std::string::npos) << twice->body;
+  auto two_auth = roundtrip(port_, get("/hello", "Authorization: Bearer a\r\nAuthorization: Bearer b\r\n"));
+  ASSERT_TRUE(two_auth);
+  expect_problem(*two_auth, 400);
+  auto one_auth = roundtrip(port_, get("/hello", "Authorization: Bearer a\r\n"));
+  ASSERT_TRUE(one_auth);
+  EXPECT_EQ(one_auth->status, 200);
 }
 
 TEST_F(ServerTest, ApiErrorBecomesProblem) {
