@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,6 +25,7 @@
 #include "storage/storage.h"
 #include "users/account_service.h"
 #include "users/session_service.h"
+#include "weather/limited_provider.h"
 #include "weather/weather.h"
 
 #ifndef JOGTRACK_VERSION
@@ -98,6 +100,15 @@ void add_weather_metrics(observability::Metrics& metrics, const weather::Weather
   });
 }
 
+// The Weather pool (POST/PATCH /results, see http::Pool): twice as many
+// threads as may wait on the provider at once, so when the provider hangs the
+// other half still serves runs whose weather is cached.
+std::size_t weather_threads(const config::Config& cfg) { return std::max<std::size_t>(8, 4 * cfg.threads); }
+std::size_t max_provider_calls(const config::Config& cfg) { return weather_threads(cfg) / 2; }
+// How long a provider call waits for a free slot before 503: a burst on a
+// healthy provider (a few ms a call) gets through; a hung provider is not queued on.
+constexpr std::chrono::milliseconds kProviderSlotWait{250};
+
 // Everything a command needs, built in dependency order.
 struct App {
   explicit App(const config::Config& cfg)
@@ -106,7 +117,8 @@ struct App {
         sessions(*storage, tokens, cfg.refresh_token_ttl),
         accounts(*storage, cfg.password_min_length),
         weather_client(weather_options(cfg)),
-        weather(weather_client, storage->weather_cache(), weather_stats),
+        limited_weather_client(weather_client, max_provider_calls(cfg), kProviderSlotWait),
+        weather(limited_weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),
         services{*storage, sessions, accounts, metrics, runs, reports} {
@@ -120,6 +132,7 @@ struct App {
   observability::Metrics metrics;
   weather::WeatherStats weather_stats;
   weather::OpenMeteoClient weather_client;
+  weather::LimitedProvider limited_weather_client;
   weather::CachedWeather weather;
   runs::RunService runs;
   reports::ReportService reports;
@@ -133,8 +146,13 @@ int serve(const config::Config& cfg) {
   options.host = cfg.listen_host;
   options.port = cfg.listen_port;
   options.io_threads = cfg.threads;
-  options.worker_threads = std::max<std::size_t>(2, 2 * cfg.threads);
-  options.hashing_threads = std::max<std::size_t>(1, cfg.threads / 2);
+  // Queue bounds: roughly what a pool can finish within a request's deadline;
+  // beyond them a request gets 503 at once rather than an unbounded wait.
+  options.worker = {std::max<std::size_t>(2, 2 * cfg.threads), 512};
+  options.weather = {weather_threads(cfg), 128};
+  options.hashing = {std::max<std::size_t>(1, cfg.threads / 2), 64};  // ~50 ms of Argon2id each
+  options.registration = {1, 8};  // public: a flood gets 503s, logins keep their own threads
+  options.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   options.on_listening = [](const std::string& host, std::uint16_t port) {
     std::cout << "jogtrack listening on " << host << ":" << port << std::endl;
   };

@@ -228,8 +228,8 @@ class ServerTest : public ::testing::Test {
     opts.host = "127.0.0.1";
     opts.port = 0;
     opts.io_threads = 2;
-    opts.worker_threads = 2;
-    opts.hashing_threads = 1;
+    opts.worker = {2, 64};
+    opts.hashing = {1, 64};
     opts.max_body_bytes = 64 * 1024;
     opts.drain_timeout = 10s;
     opts.on_listening = [&listening](const std::string&, std::uint16_t port) { listening.set_value(port); };
