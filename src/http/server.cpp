@@ -310,7 +310,7 @@ void State::dispatch(const restinio::request_handle_t& req, Request r, const Rou
 }
 
 void State::on_request(restinio::request_handle_t req, Clock::time_point arrival) {
-  const auto t0 = arrival;
+  const auto t0 = arrival;  // latency and the deadline both count from arrival, before any queue
 
   Request r;
   r.deadline = Deadline::at(arrival + request_timeout);
