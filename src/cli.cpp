@@ -151,7 +151,8 @@ int serve(const config::Config& cfg) {
   options.worker = {std::max<std::size_t>(2, 2 * cfg.threads), 512};
   options.weather = {weather_threads(cfg), 128};
   options.hashing = {std::max<std::size_t>(1, cfg.threads / 2), 64};  // ~50 ms of Argon2id each
-  options.registration = {1, 8};  // public: a flood gets 503s, logins keep their own threads
+  // Public: a flood gets 503s, and logins keep their own threads and the CPU first.
+  options.registration = {1, 8, true};
   options.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   options.on_listening = [](const std::string& host, std::uint16_t port) {
     std::cout << "jogtrack listening on " << host << ":" << port << std::endl;

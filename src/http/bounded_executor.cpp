@@ -6,12 +6,13 @@
 
 namespace jogtrack::http {
 
-BoundedExecutor::BoundedExecutor(std::string name, std::size_t threads, std::size_t queue_capacity)
+BoundedExecutor::BoundedExecutor(std::string name, std::size_t threads, std::size_t queue_capacity,
+                                 std::function<void()> on_start)
     : name_(std::move(name)), capacity_(queue_capacity) {
   const std::size_t n = threads == 0 ? 1 : threads;
   idle_ = n;  // counted before they start, so work submitted at once is accepted
   threads_.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
+  for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this, on_start] { work(on_start); });
 }
 
 BoundedExecutor::~BoundedExecutor() { join(); }
@@ -52,7 +53,8 @@ void BoundedExecutor::abandon() {
     if (t.joinable()) t.detach();
 }
 
-void BoundedExecutor::work() {
+void BoundedExecutor::work(const std::function<void()>& on_start) {
+  if (on_start) on_start();
   for (;;) {
     std::function<void()> task;
     {

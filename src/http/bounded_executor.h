@@ -18,6 +18,8 @@ namespace jogtrack::http {
 //    returns false otherwise, or after close();
 //  - tasks run in submission order, at most `threads` at a time; a task that
 //    throws is logged and forgotten (the thread keeps serving);
+//  - on_start, if given, runs once on each thread before it takes any task
+//    (e.g. to lower the thread's scheduling priority);
 //  - join(): refuses new work, runs every task already accepted, then joins
 //    the threads (idempotent; the destructor calls it);
 //  - abandon(): refuses new work and lets each thread exit after its current
@@ -26,7 +28,8 @@ namespace jogtrack::http {
 //    destroyed) because a stuck task may still be running on one of its threads.
 class BoundedExecutor {
  public:
-  BoundedExecutor(std::string name, std::size_t threads, std::size_t queue_capacity);
+  BoundedExecutor(std::string name, std::size_t threads, std::size_t queue_capacity,
+                  std::function<void()> on_start = {});
   ~BoundedExecutor();
   BoundedExecutor(const BoundedExecutor&) = delete;
   BoundedExecutor& operator=(const BoundedExecutor&) = delete;
@@ -39,7 +42,7 @@ class BoundedExecutor {
   std::size_t queued() const;  // accepted, not started yet
 
  private:
-  void work();
+  void work(const std::function<void()>& on_start);
 
   const std::string name_;
   const std::size_t capacity_;

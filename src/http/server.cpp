@@ -7,6 +7,8 @@
 #include <restinio/null_logger.hpp>
 #include <restinio/traits.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
@@ -14,8 +16,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <future>
@@ -142,6 +146,18 @@ Response overloaded(std::string_view detail) {
   return resp;
 }
 
+// Lowers the calling thread's CPU priority (Linux: nice is per thread). Best
+// effort: without it the pool still has its own bounded budget.
+void lower_thread_priority() {
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0)
+    spdlog::debug("could not lower a pool thread's priority: {}", std::strerror(errno));
+}
+
+BoundedExecutor make_pool(const char* name, const PoolLimits& limits) {
+  return BoundedExecutor(name, limits.threads, limits.queue,
+                         limits.low_priority ? std::function<void()>(lower_thread_priority) : nullptr);
+}
+
 // The request deadline must fall before RESTinio's handle timeout, whose
 // expiry closes the connection without an answer.
 std::chrono::milliseconds effective_request_timeout(const ServerOptions& o) {
@@ -170,10 +186,10 @@ struct State {
         router(r),
         metrics(m),
         request_timeout(effective_request_timeout(o)),
-        worker("worker", o.worker.threads, o.worker.queue),
-        weather("weather", o.weather.threads, o.weather.queue),
-        hashing("hashing", o.hashing.threads, o.hashing.queue),
-        registration("registration", o.registration.threads, o.registration.queue) {}
+        worker(make_pool("worker", o.worker)),
+        weather(make_pool("weather", o.weather)),
+        hashing(make_pool("hashing", o.hashing)),
+        registration(make_pool("registration", o.registration)) {}
 
   const ServerOptions& opts;
   const Router& router;

@@ -15,6 +15,9 @@ namespace jogtrack::http {
 struct PoolLimits {
   std::size_t threads = 1;
   std::size_t queue = 64;
+  // Run at a lower CPU priority (nice +10): the pool only gets the CPU that
+  // the others leave, e.g. public registration next to logins on few cores.
+  bool low_priority = false;
 };
 
 struct ServerOptions {
@@ -24,7 +27,7 @@ struct ServerOptions {
   PoolLimits worker{4, 512};       // Pool::Worker handlers
   PoolLimits weather{8, 128};      // Pool::Weather handlers
   PoolLimits hashing{1, 64};       // Pool::Hashing handlers
-  PoolLimits registration{1, 8};   // Pool::Registration handlers
+  PoolLimits registration{1, 8, true};  // Pool::Registration handlers
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 (see serve())
   std::chrono::seconds read_timeout{30}, handle_timeout{60}, write_timeout{30};
   // Every request's deadline, from its arrival. Kept below handle_timeout
