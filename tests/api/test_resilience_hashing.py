@@ -18,7 +18,10 @@ import requests
 from conftest import STRONG_PASSWORD, Client
 
 SLOW = os.environ.get("JOGTRACK_TEST_SLOW") == "1"  # ASan + UBSan build
-LOGIN_BOUND_S = 2.0 if SLOW else 1.0  # the goal is ~one hash (tens of ms); generous for a shared 2-core box
+# The goal is about one hash (tens of ms); the old code took 2.3-4.6 s. Generous for a shared,
+# loaded 2-core box, where one login in a few may wait for the CPU.
+LOGIN_MEDIAN_BOUND_S = 1.0
+LOGIN_MAX_BOUND_S = 3.0 if SLOW else 2.0
 FLOODERS = 150
 
 
@@ -80,7 +83,9 @@ def test_registration_flood_does_not_starve_login(make_server):
     statuses, refused_s = out.get(timeout=120)
     flood.join(timeout=30)
 
-    assert max(latencies) < LOGIN_BOUND_S, f"logins took {[round(x, 2) for x in latencies]} s during the flood"
+    took = f"logins took {[round(x, 2) for x in latencies]} s during the flood"
+    assert statistics.median(latencies) < LOGIN_MEDIAN_BOUND_S, took
+    assert max(latencies) < LOGIN_MAX_BOUND_S, took
     # The flood was real, and what the server could not take was refused at once (503 +
     # Retry-After; or 429 from a per-address limit), never queued without bound.
     assert set(statuses) <= {201, 503, 429}, statuses
