@@ -105,9 +105,11 @@ void add_weather_metrics(observability::Metrics& metrics, const weather::Weather
 // other half still serves runs whose weather is cached.
 std::size_t weather_threads(const config::Config& cfg) { return std::max<std::size_t>(8, 4 * cfg.threads); }
 std::size_t max_provider_calls(const config::Config& cfg) { return weather_threads(cfg) / 2; }
-// How long a provider call waits for a free slot before 503: a burst on a
-// healthy provider (a few ms a call) gets through; a hung provider is not queued on.
-constexpr std::chrono::milliseconds kProviderSlotWait{250};
+// A provider call finding every slot taken waits while the calls holding them
+// are younger than 1 s (Open-Meteo answers in ~0.1-0.5 s), at most 2 s: a
+// burst on a healthy provider gets through, a hanging one is not queued on.
+constexpr std::chrono::seconds kProviderStallAfter{1};
+constexpr std::chrono::seconds kProviderSlotWait{2};
 
 // Everything a command needs, built in dependency order.
 struct App {
@@ -117,7 +119,7 @@ struct App {
         sessions(*storage, tokens, cfg.refresh_token_ttl),
         accounts(*storage, cfg.password_min_length),
         weather_client(weather_options(cfg)),
-        limited_weather_client(weather_client, max_provider_calls(cfg), kProviderSlotWait),
+        limited_weather_client(weather_client, max_provider_calls(cfg), kProviderStallAfter, kProviderSlotWait),
         weather(limited_weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),

@@ -1,37 +1,47 @@
 #include "weather/limited_provider.h"
 
+#include <algorithm>
+
 #include "common/errors.h"
 
 namespace jogtrack::weather {
 
-LimitedProvider::LimitedProvider(WeatherProvider& inner, std::size_t max_concurrent,
-                                 std::chrono::milliseconds max_wait)
-    : inner_(inner), max_(max_concurrent == 0 ? 1 : max_concurrent), max_wait_(max_wait) {}
+LimitedProvider::LimitedProvider(WeatherProvider& inner, std::size_t max_concurrent, Clock::duration stall_after,
+                                 Clock::duration max_wait)
+    : inner_(inner), max_(max_concurrent == 0 ? 1 : max_concurrent), stall_after_(stall_after), max_wait_(max_wait) {}
 
-void LimitedProvider::acquire() {
+LimitedProvider::Slot LimitedProvider::acquire() {
   std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, max_wait_, [this] { return in_use_ < max_; }))
-    throw ApiError(ErrorKind::Unavailable, "the weather provider is busy; try again shortly", {},
-                   kRetryAfterSeconds);
-  ++in_use_;
+  const auto give_up = Clock::now() + max_wait_;
+  for (;;) {
+    const auto now = Clock::now();
+    if (started_.size() < max_) return started_.insert(now);
+    // The youngest call decides: while it may still finish normally, a slot is
+    // likely to free soon; once even it is overdue, none will.
+    const auto stalled_at = *started_.rbegin() + stall_after_;
+    if (now >= stalled_at || now >= give_up)
+      throw ApiError(ErrorKind::Unavailable, "the weather provider is busy; try again shortly", {},
+                     kRetryAfterSeconds);
+    cv_.wait_until(lock, std::min(stalled_at, give_up));
+  }
 }
 
-void LimitedProvider::release() {
+void LimitedProvider::release(Slot slot) {
   {
     std::lock_guard lock(mu_);
-    --in_use_;
+    started_.erase(slot);
   }
   cv_.notify_one();
 }
 
 Condition LimitedProvider::fetch(Days date, Location where) {
-  acquire();
+  const Slot slot = acquire();
   try {
     Condition c = inner_.fetch(date, where);
-    release();
+    release(slot);
     return c;
   } catch (...) {
-    release();
+    release(slot);
     throw;
   }
 }

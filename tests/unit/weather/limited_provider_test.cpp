@@ -40,9 +40,9 @@ bool eventually(Pred pred) {
   return pred();
 }
 
-TEST(LimitedProvider, RefusesQuicklyWhenEverySlotIsHeld) {
+TEST(LimitedProvider, RefusesQuicklyWhenEverySlotIsHeldByAStalledCall) {
   BlockingProvider inner;
-  LimitedProvider limited(inner, 2, 50ms);
+  LimitedProvider limited(inner, 2, 50ms, 10s);
   std::vector<std::future<void>> held;
   for (int i = 0; i < 2; ++i) held.push_back(std::async(std::launch::async, [&] { limited.fetch(kDay, kWhere); }));
   ASSERT_TRUE(eventually([&] { return inner.calls.load() == 2; }));
@@ -55,18 +55,36 @@ TEST(LimitedProvider, RefusesQuicklyWhenEverySlotIsHeld) {
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
     EXPECT_EQ(e.retry_after(), LimitedProvider::kRetryAfterSeconds);
   }
-  const auto waited = std::chrono::steady_clock::now() - t0;
-  EXPECT_GE(waited, 40ms);
-  EXPECT_LT(waited, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);  // not max_wait
   EXPECT_EQ(inner.calls.load(), 2);  // the refused call never reached the provider
+
+  // Once the calls in flight are overdue, refusals are immediate.
+  std::this_thread::sleep_for(60ms);
+  const auto t1 = std::chrono::steady_clock::now();
+  EXPECT_THROW(limited.fetch(kDay, kWhere), ApiError);
+  EXPECT_LT(std::chrono::steady_clock::now() - t1, 500ms);
 
   inner.release_promise.set_value();
   for (auto& f : held) f.get();
 }
 
+TEST(LimitedProvider, NeverWaitsLongerThanMaxWait) {
+  BlockingProvider inner;
+  LimitedProvider limited(inner, 1, 10s, 50ms);
+  auto held = std::async(std::launch::async, [&] { limited.fetch(kDay, kWhere); });
+  ASSERT_TRUE(eventually([&] { return inner.calls.load() == 1; }));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW(limited.fetch(kDay, kWhere), ApiError);
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, 40ms);
+  EXPECT_LT(waited, 1s);
+  inner.release_promise.set_value();
+  held.get();
+}
+
 TEST(LimitedProvider, AWaitingCallGetsTheNextFreeSlot) {
   BlockingProvider inner;
-  LimitedProvider limited(inner, 1, 5s);
+  LimitedProvider limited(inner, 1, 5s, 5s);
   auto first = std::async(std::launch::async, [&] { limited.fetch(kDay, kWhere); });
   ASSERT_TRUE(eventually([&] { return inner.calls.load() == 1; }));
   auto second = std::async(std::launch::async, [&] { limited.fetch(kDay, kWhere); });
@@ -82,7 +100,7 @@ TEST(LimitedProvider, AFailedCallFreesItsSlot) {
   BlockingProvider inner;
   inner.fail = true;
   inner.release_promise.set_value();
-  LimitedProvider limited(inner, 1, 10ms);
+  LimitedProvider limited(inner, 1, 10ms, 10ms);
   for (int i = 0; i < 3; ++i) {
     try {
       limited.fetch(kDay, kWhere);
