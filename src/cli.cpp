@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,7 @@
 #include "storage/storage.h"
 #include "users/account_service.h"
 #include "users/session_service.h"
+#include "weather/limited_provider.h"
 #include "weather/weather.h"
 
 #ifndef JOGTRACK_VERSION
@@ -142,6 +144,17 @@ std::size_t max_connections(const config::Config& cfg, std::uint64_t open_files,
   return derived;
 }
 
+// The Weather pool (POST/PATCH /results, see http::Pool): twice as many
+// threads as may wait on the provider at once, so when the provider hangs the
+// other half still serves runs whose weather is cached.
+std::size_t weather_threads(const config::Config& cfg) { return std::max<std::size_t>(8, 4 * cfg.threads); }
+std::size_t max_provider_calls(const config::Config& cfg) { return weather_threads(cfg) / 2; }
+// A provider call finding every slot taken waits while the calls holding them
+// are younger than 1 s (Open-Meteo answers in ~0.1-0.5 s), at most 2 s: a
+// burst on a healthy provider gets through, a hanging one is not queued on.
+constexpr std::chrono::seconds kProviderStallAfter{1};
+constexpr std::chrono::seconds kProviderSlotWait{2};
+
 // Everything a command needs, built in dependency order.
 struct App {
   explicit App(const config::Config& cfg)
@@ -150,7 +163,8 @@ struct App {
         sessions(*storage, tokens, cfg.refresh_token_ttl),
         accounts(*storage, cfg.password_min_length),
         weather_client(weather_options(cfg)),
-        weather(weather_client, storage->weather_cache(), weather_stats),
+        limited_weather_client(weather_client, max_provider_calls(cfg), kProviderStallAfter, kProviderSlotWait),
+        weather(limited_weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),
         services{*storage, sessions, accounts, metrics, runs, reports} {
@@ -166,6 +180,7 @@ struct App {
   weather::WeatherStats weather_stats;
   http::ConnectionStats connection_stats;
   weather::OpenMeteoClient weather_client;
+  weather::LimitedProvider limited_weather_client;
   weather::CachedWeather weather;
   runs::RunService runs;
   reports::ReportService reports;
@@ -180,9 +195,15 @@ int serve(const config::Config& cfg) {
   options.host = cfg.listen_host;
   options.port = cfg.listen_port;
   options.io_threads = cfg.threads;
-  options.worker_threads = std::max<std::size_t>(2, 2 * cfg.threads);
-  options.hashing_threads = std::max<std::size_t>(1, cfg.threads / 2);
-  options.max_connections = max_connections(cfg, open_files, options.worker_threads);
+  // Queue bounds: roughly what a pool can finish within a request's deadline;
+  // beyond them a request gets 503 at once rather than an unbounded wait.
+  options.worker = {std::max<std::size_t>(2, 2 * cfg.threads), 512};
+  options.weather = {weather_threads(cfg), 128};
+  options.hashing = {std::max<std::size_t>(1, cfg.threads / 2), 64};  // ~50 ms of Argon2id each
+  // Public: a flood gets 503s, and logins keep their own threads and the CPU first.
+  options.registration = {1, 8, true};
+  options.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
+  options.max_connections = max_connections(cfg, open_files, weather_threads(cfg));
   options.connection_stats = &app.connection_stats;
   options.on_listening = [](const std::string& host, std::uint16_t port) {
     std::cout << "jogtrack listening on " << host << ":" << port << std::endl;

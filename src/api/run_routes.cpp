@@ -9,16 +9,20 @@
 namespace jogtrack::api {
 
 void add_run_routes(http::Router& router, Services& s) {
-  router.add({"POST", "/results", [&s](const http::Request& request) {
+  // POST and PATCH may call the weather provider: they run on the Weather pool
+  // so a provider that hangs cannot hold the threads every other route needs.
+  router.add({"POST", "/results",
+              [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 allow_query_params(request, {"user_id"});
                 const auto user_id = query_user_id(request);
                 const auto input = runs::parse_new_run(request.body, latest_local_date());
-                const auto run = s.runs.create(caller, user_id, input);
+                const auto run = s.runs.create(caller, user_id, input, request.deadline);
                 auto response = http::Response::json(201, run_json(run));
                 response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
                 return response;
-              }});
+              },
+              http::Pool::Weather});
 
   router.add({"GET", "/results", [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
@@ -42,19 +46,21 @@ void add_run_routes(http::Router& router, Services& s) {
                 return http::Response::json(200, run_json(s.runs.get(caller, id)));
               }});
 
-  router.add({"PATCH", "/results/{id}", [&s](const http::Request& request) {
+  router.add({"PATCH", "/results/{id}",
+              [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
                 const auto patch = runs::parse_run_patch(request.body, latest_local_date());
-                return http::Response::json(200, run_json(s.runs.update(caller, id, patch)));
-              }});
+                return http::Response::json(200, run_json(s.runs.update(caller, id, patch, request.deadline)));
+              },
+              http::Pool::Weather});
 
   router.add({"DELETE", "/results/{id}", [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                s.runs.remove(caller, id);
+                s.runs.remove(caller, id, request.deadline);
                 return http::Response::no_content();
               }});
 

@@ -45,7 +45,7 @@ void add_user_routes(http::Router& router, Services& s) {
                 response.headers.emplace_back("Location", "/users/" + std::to_string(user.user_id));
                 return response;
               },
-              http::Pool::Hashing});
+              http::Pool::Registration});
 
   router.add({"GET", "/users", [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);

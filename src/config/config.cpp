@@ -19,6 +19,8 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_WEATHER_FORECAST_URL", "--weather-forecast-url", "Open-Meteo forecast endpoint"},
       {"JOGTRACK_WEATHER_ARCHIVE_URL", "--weather-archive-url", "Open-Meteo archive endpoint"},
       {"JOGTRACK_WEATHER_TIMEOUT_MS", "--weather-timeout-ms", "time allowed for one weather lookup"},
+      {"JOGTRACK_REQUEST_TIMEOUT_MS", "--request-timeout-ms",
+       "deadline of each request from its arrival (100..55000, default 30000); past it: 503, nothing written"},
       {"JOGTRACK_THREADS", "--threads", "worker threads (default: number of cores)"},
       {"JOGTRACK_PASSWORD_MIN_LENGTH", "--password-min-length", "shortest password accepted"},
       {"JOGTRACK_LOG_LEVEL", "--log-level", "trace, debug, info, warn or error"},
@@ -112,6 +114,9 @@ Config parse_config(const std::map<std::string, std::string>& values) {
   }
   if (auto v = get("JOGTRACK_WEATHER_TIMEOUT_MS"))
     cfg.weather_timeout_ms = static_cast<long>(parse_int("JOGTRACK_WEATHER_TIMEOUT_MS", *v, 1, 600000));
+  // At most 55 s: RESTinio closes a connection unanswered after 60 s.
+  if (auto v = get("JOGTRACK_REQUEST_TIMEOUT_MS"))
+    cfg.request_timeout_ms = static_cast<long>(parse_int("JOGTRACK_REQUEST_TIMEOUT_MS", *v, 100, 55000));
   if (auto v = get("JOGTRACK_THREADS"))
     cfg.threads = static_cast<unsigned>(parse_int("JOGTRACK_THREADS", *v, 1, 1024));
   if (cfg.threads == 0) cfg.threads = std::max(1u, std::thread::hardware_concurrency());

@@ -27,6 +27,7 @@ struct Config {
   std::string weather_forecast_url = "https://api.open-meteo.com/v1/forecast";
   std::string weather_archive_url = "https://archive-api.open-meteo.com/v1/archive";
   long weather_timeout_ms = 5000;
+  long request_timeout_ms = 30000;  // each request's deadline, from its arrival
   unsigned threads = 0;  // 0 = number of cores
   std::size_t password_min_length = 8;
   std::string log_level = "info";

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/deadline.h"
+
 namespace jogtrack::http {
 
 using Header = std::pair<std::string, std::string>;
@@ -24,6 +26,10 @@ struct Request {
   std::string authorization;  // Authorization header value or empty
   std::string remote_ip;
   std::string request_id;
+  // Set by the server from the request's arrival (ServerOptions::request_timeout):
+  // work still undone when it passes is dropped or rolled back, and the client
+  // gets 503 while its connection is still open.
+  Deadline deadline = Deadline::never();
 
   // First value of a query parameter, if present.
   std::optional<std::string_view> query_param(std::string_view name) const {
@@ -53,10 +59,18 @@ struct Response {
   }
 };
 
-// Where a handler runs: Inline on the I/O thread (cheap, never blocks),
-// Worker for database work, Hashing for Argon2id (a small separate pool so a
-// burst of logins cannot starve other requests).
-enum class Pool { Inline, Worker, Hashing };
+// Where a handler runs. Each pool but Inline has its own threads and its own
+// bounded queue (ServerOptions::pools), so a route that is slow or flooded
+// fills only its own pool; when that is full the request gets 503 +
+// Retry-After at once instead of waiting behind the others.
+//  - Inline: on the I/O thread (cheap, never blocks);
+//  - Worker: database work;
+//  - Weather: handlers that may wait on the weather provider (creating or
+//    moving a run): a provider that hangs holds these threads, never Worker's;
+//  - Hashing: Argon2id for callers who hold an account (login, password change);
+//  - Registration: Argon2id for public account creation, a small budget of
+//    its own so a registration flood cannot delay logins.
+enum class Pool { Inline, Worker, Weather, Hashing, Registration };
 
 using Handler = std::function<Response(const Request&)>;
 

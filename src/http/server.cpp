@@ -7,15 +7,19 @@
 #include <restinio/null_logger.hpp>
 #include <restinio/traits.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
-#include <asio/thread_pool.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <future>
@@ -32,6 +36,7 @@
 #include "http/connection_gate.h"
 #include "http/http_version_hooks.h"
 #include "http/resilient_acceptor.h"
+#include "http/bounded_executor.h"
 #include "observability/logging.h"
 
 namespace jogtrack::http {
@@ -157,6 +162,33 @@ std::optional<Response> ambiguous_request(const restinio::http_request_header_t&
   return std::nullopt;
 }
 
+// What a request gets when it cannot be served in time: the client may retry
+// shortly, and (unlike a closed connection) knows its request did nothing.
+Response overloaded(std::string_view detail) {
+  Response resp = problem_response(503, "Service Unavailable", detail);
+  resp.headers.emplace_back("Retry-After", "1");
+  return resp;
+}
+
+// Lowers the calling thread's CPU priority (Linux: nice is per thread). Best
+// effort: without it the pool still has its own bounded budget.
+void lower_thread_priority() {
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0)
+    spdlog::debug("could not lower a pool thread's priority: {}", std::strerror(errno));
+}
+
+BoundedExecutor make_pool(const char* name, const PoolLimits& limits) {
+  return BoundedExecutor(name, limits.threads, limits.queue,
+                         limits.low_priority ? std::function<void()>(lower_thread_priority) : nullptr);
+}
+
+// The request deadline must fall before RESTinio's handle timeout, whose
+// expiry closes the connection without an answer.
+std::chrono::milliseconds effective_request_timeout(const ServerOptions& o) {
+  const auto cap = std::chrono::duration_cast<std::chrono::milliseconds>(o.handle_timeout) - std::chrono::seconds(5);
+  return std::clamp(o.request_timeout, std::chrono::milliseconds(1), std::max(cap, std::chrono::milliseconds(1)));
+}
+
 struct State;
 
 // The one catch-all request handler: RESTinio's express router would build a
@@ -199,8 +231,11 @@ struct State {
       : opts(o),
         router(r),
         metrics(m),
-        worker(std::max<std::size_t>(1, o.worker_threads)),
-        hashing(std::max<std::size_t>(1, o.hashing_threads)) {}
+        request_timeout(effective_request_timeout(o)),
+        worker(make_pool("worker", o.worker)),
+        weather(make_pool("weather", o.weather)),
+        hashing(make_pool("hashing", o.hashing)),
+        registration(make_pool("registration", o.registration)) {}
 
   const ServerOptions& opts;
   const Router& router;
@@ -214,9 +249,34 @@ struct State {
   bool stop_requested = false;  // guarded by mu
   int stop_signal = 0;
 
-  asio::thread_pool worker;
-  asio::thread_pool hashing;
+  const std::chrono::milliseconds request_timeout;
+  // One bounded pool per Pool (see message.h): separate threads AND separate
+  // queues, so a hanging weather provider or a registration flood fills only
+  // its own pool. Separate pools rather than libcurl multi on an event loop:
+  // handlers are synchronous (SOCI blocks too), so a provider call holds a
+  // thread whatever libcurl does; what matters is whose thread it holds.
+  BoundedExecutor worker;
+  BoundedExecutor weather;
+  BoundedExecutor hashing;
+  BoundedExecutor registration;
   asio::io_context* io = nullptr;  // the I/O threads' context, set before serving
+
+  BoundedExecutor& executor_for(Pool pool) {
+    switch (pool) {
+      case Pool::Weather: return weather;
+      case Pool::Hashing: return hashing;
+      case Pool::Registration: return registration;
+      case Pool::Inline:
+      case Pool::Worker: break;
+    }
+    return worker;
+  }
+  void join_pools() {
+    for (auto* p : {&worker, &weather, &hashing, &registration}) p->join();
+  }
+  void abandon_pools() {
+    for (auto* p : {&worker, &weather, &hashing, &registration}) p->abandon();
+  }
 
   void release() noexcept {
     if (inflight.fetch_sub(1) == 1 && draining.load()) {
@@ -225,7 +285,8 @@ struct State {
     }
   }
 
-  void on_request(restinio::request_handle_t req);
+  void on_request(restinio::request_handle_t req, Clock::time_point arrival);
+  void dispatch(const restinio::request_handle_t& req, Request r, const Route& route, Clock::time_point t0);
   void run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route, Clock::time_point t0);
   void respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label, Response resp,
                Clock::time_point t0, bool close = false);
@@ -240,7 +301,9 @@ restinio::request_handling_status_t CatchAll::operator()(restinio::request_handl
   // connection dropped (HPE_INVALID_METHOD). Posting makes every answer
   // asynchronous: the read resumes exactly once, after the write.
   st->inflight.fetch_add(1);  // counted now, so a drain waits for it
-  asio::post(*st->io, [st = st, req = std::move(req)]() mutable { st->on_request(std::move(req)); });
+  asio::post(*st->io, [st = st, req = std::move(req), arrival = Clock::now()]() mutable {
+    st->on_request(std::move(req), arrival);
+  });
   return restinio::request_accepted();
 }
 
@@ -291,10 +354,28 @@ void State::run_handler(const restinio::request_handle_t& req, const Request& r,
   respond(req, r, route.pattern, std::move(resp), t0);
 }
 
-void State::on_request(restinio::request_handle_t req) {
-  const auto t0 = Clock::now();
+// Runs the handler on the route's pool, or answers 503 at once when that pool
+// is full; a request whose deadline passed while it was queued is answered 503
+// without running its handler (its client may be about to give up on it).
+void State::dispatch(const restinio::request_handle_t& req, Request r, const Route& route, Clock::time_point t0) {
+  auto shared = std::make_shared<Request>(std::move(r));
+  const bool accepted = executor_for(route.pool).try_submit([this, req, shared, &route, t0] {
+    if (shared->deadline.expired()) {
+      respond(req, *shared, route.pattern, overloaded("the server is busy: the request waited too long"), t0);
+      return;
+    }
+    run_handler(req, *shared, route, t0);
+  });
+  if (!accepted)
+    respond(req, *shared, route.pattern, overloaded("the server is busy: too many requests of this kind are waiting"),
+            t0);
+}
+
+void State::on_request(restinio::request_handle_t req, Clock::time_point arrival) {
+  const auto t0 = arrival;  // latency and the deadline both count from arrival, before any queue
 
   Request r;
+  r.deadline = Deadline::at(arrival + request_timeout);
   const auto& h = req->header();
   r.method = h.method().c_str();
   if (const auto* incoming = h.try_get_field("X-Request-Id"); incoming && valid_request_id(*incoming))
@@ -381,16 +462,10 @@ void State::on_request(restinio::request_handle_t req) {
     // instead of copying (body() is const only by interface; the member is not).
     r.body = std::move(const_cast<std::string&>(body));
 
-    switch (route.pool) {
-      case Pool::Inline:
-        run_handler(req, r, route, t0);
-        break;
-      case Pool::Worker:
-      case Pool::Hashing:
-        asio::post(route.pool == Pool::Worker ? worker : hashing,
-                   [this, req, r = std::move(r), &route, t0]() { run_handler(req, r, route, t0); });
-        break;
-    }
+    if (route.pool == Pool::Inline)
+      run_handler(req, r, route, t0);
+    else
+      dispatch(req, std::move(r), route, t0);
   } catch (const std::exception& e) {
     // Only plumbing failures (e.g. bad_alloc) get here; handler exceptions are caught in run_handler.
     spdlog::error("request {}: {}", r.request_id, e.what());
@@ -500,8 +575,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
   ioctx->stop();
   for (auto& t : io_threads) t.join();
   if (drained) {
-    state->worker.join();
-    state->hashing.join();
+    state->join_pools();
     server.reset();
     signals.reset();
     ioctx.reset();  // destroys idle connections
@@ -511,8 +585,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
   } else {
     spdlog::warn("drain timeout ({} s) reached with {} request(s) still in flight: abandoning them",
                  o.drain_timeout.count(), state->inflight.load());
-    state->worker.stop();
-    state->hashing.stop();
+    state->abandon_pools();
     // A handler still running in a pool references these: leak them on purpose
     // (the process is about to exit).
     (void)server.release();

@@ -11,14 +11,30 @@
 
 namespace jogtrack::http {
 
+// One handler pool: its threads, and how many requests may wait for them
+// (beyond the threads that are idle) before the next one gets 503.
+struct PoolLimits {
+  std::size_t threads = 1;
+  std::size_t queue = 64;
+  // Run at a lower CPU priority (nice +10): the pool only gets the CPU that
+  // the others leave, e.g. public registration next to logins on few cores.
+  bool low_priority = false;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";  // IPv4/IPv6 literal or "localhost"
   std::uint16_t port = 8080;       // 0 = the OS picks one (reported to on_listening)
   std::size_t io_threads = 2;      // accept/parse/write + Pool::Inline handlers
-  std::size_t worker_threads = 4;  // Pool::Worker handlers
-  std::size_t hashing_threads = 1;  // Pool::Hashing handlers
+  PoolLimits worker{4, 512};       // Pool::Worker handlers
+  PoolLimits weather{8, 128};      // Pool::Weather handlers
+  PoolLimits hashing{1, 64};       // Pool::Hashing handlers
+  PoolLimits registration{1, 8, true};  // Pool::Registration handlers
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 (see serve())
   std::chrono::seconds read_timeout{30}, handle_timeout{60}, write_timeout{30};
+  // Every request's deadline, from its arrival. Kept below handle_timeout
+  // (serve() clamps it to handle_timeout - 5 s): past handle_timeout RESTinio
+  // closes the connection without an answer, so the 503 must come first.
+  std::chrono::milliseconds request_timeout{30000};
   std::chrono::seconds drain_timeout{10};
   // Open client connections at most (0 = no cap). At the cap the server stops
   // accepting until one closes; new clients wait in the listen backlog.
@@ -49,6 +65,9 @@ struct ServerOptions {
 //    (parameters allowed, case-insensitive);
 //  - 400 for malformed percent-encoding in the query, a query parameter given
 //    twice, or two Authorization headers;
+//  - 503 + Retry-After: 1 when the route's pool has no idle thread and its
+//    queue is full, or when the request's deadline passed while it waited in
+//    the queue (its handler is then never run);
 //  - then the route's handler, in its Pool. ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).

@@ -75,7 +75,7 @@ RunService::RunService(storage::Storage& storage, weather::CachedWeather& weathe
     : storage_(storage), weather_(weather) {}
 
 storage::RunRecord RunService::create(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
-                                      const NewRun& run) {
+                                      const NewRun& run, const Deadline& deadline) {
   std::optional<std::int64_t> requested = query_user_id;
   if (run.user_id) {
     if (!caller.is_admin()) throw ApiError(ErrorKind::Forbidden, "only an admin may record a run for another user");
@@ -85,8 +85,10 @@ storage::RunRecord RunService::create(const users::Caller& caller, std::optional
   }
   const std::int64_t owner = resolve_owner(storage_, caller, requested);
   weather::Condition condition = weather_.lookup(run.date, run.where);
+  deadline.check();  // a slow lookup: do not even take the write lock
   return storage_.runs().create(
-      make_run_values(owner, run.date, run.distance, run.time, run.location, run.where, std::move(condition)));
+      make_run_values(owner, run.date, run.distance, run.time, run.location, run.where, std::move(condition)),
+      deadline);
 }
 
 storage::RunRecord RunService::load_visible(const users::Caller& caller, std::int64_t result_id) {
@@ -100,7 +102,8 @@ storage::RunRecord RunService::get(const users::Caller& caller, std::int64_t res
   return load_visible(caller, result_id);
 }
 
-storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch) {
+storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch,
+                                      const Deadline& deadline) {
   const auto current = load_visible(caller, result_id);
   if (patch.empty()) return current;
 
@@ -116,14 +119,15 @@ storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t 
   auto values = make_run_values(current.user_id, date, patch.distance.value_or(current.distance),
                                 patch.time.value_or(current.time), patch.location.value_or(current.location), where,
                                 std::move(condition));
-  auto updated = storage_.runs().update(result_id, values);
+  deadline.check();  // a slow lookup: do not even take the write lock
+  auto updated = storage_.runs().update(result_id, values, deadline);
   if (!updated) run_not_found();
   return *updated;
 }
 
-void RunService::remove(const users::Caller& caller, std::int64_t result_id) {
+void RunService::remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline) {
   load_visible(caller, result_id);
-  if (!storage_.runs().remove(result_id)) run_not_found();
+  if (!storage_.runs().remove(result_id, deadline)) run_not_found();
 }
 
 storage::Page<storage::RunRecord> RunService::list(const users::Caller& caller,

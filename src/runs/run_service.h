@@ -35,15 +35,19 @@ class RunService {
  public:
   RunService(storage::Storage& storage, weather::CachedWeather& weather);
 
+  // Writes give up with 503 (nothing stored or changed) once `deadline` has
+  // passed, checked after the weather lookup and again right before COMMIT.
+  //
   // query_user_id: ?user_id=N. The body's user_id (run.user_id) must agree with it (400).
   // The weather is looked up first; if that fails (422/503) nothing is stored.
   storage::RunRecord create(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
-                            const NewRun& run);
+                            const NewRun& run, const Deadline& deadline);
   storage::RunRecord get(const users::Caller& caller, std::int64_t result_id);
   // Looks the weather up again only when the date or the coordinates change;
   // if that fails nothing is changed. An empty patch changes nothing.
-  storage::RunRecord update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch);
-  void remove(const users::Caller& caller, std::int64_t result_id);
+  storage::RunRecord update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch,
+                            const Deadline& deadline);
+  void remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline);
   storage::Page<storage::RunRecord> list(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                          const storage::ListQuery& query);
 

@@ -475,7 +475,7 @@ std::string owner_where(const ListQuery& query) {
 
 }  // namespace
 
-RunRecord SociRunStore::create(const RunValues& run) {
+RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
   return db_.run("create run", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(sql, db_.dialect());
     auto& q = db_.cached<InsertRun>(sql);
@@ -487,6 +487,7 @@ RunRecord SociRunStore::create(const RunValues& run) {
     const long long id = q.id;
     bump_runs_version(db_, sql, p.user_id);
     adjust_week(db_, sql, p.user_id, p.iso_year, p.iso_week, 1, p.distance, p.time);
+    deadline.check();  // throws: the transaction rolls back
     tx.commit();
     return p.record(id);
   });
@@ -498,7 +499,8 @@ std::optional<RunRecord> SociRunStore::find(std::int64_t result_id) {
   });
 }
 
-std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunValues& run) {
+std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunValues& run,
+                                             const Deadline& deadline) {
   return db_.run("update run", Retry::BeforeSend, [&](soci::session& sql) -> std::optional<RunRecord> {
     long long id = result_id;
     WriteTransaction tx(sql, db_.dialect());
@@ -516,12 +518,13 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
     adjust_week(db_, sql, old->user_id, run.iso_year, run.iso_week, 1, run.distance, run.time);
     prune_week(db_, sql, old->user_id, old->iso_year, old->iso_week);
     auto record = find_live(db_, sql, id);
+    deadline.check();  // throws: the transaction rolls back
     tx.commit();
     return record;
   });
 }
 
-bool SociRunStore::remove(std::int64_t result_id) {
+bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
   return db_.run("delete run", Retry::BeforeSend, [&](soci::session& sql) {
     long long id = result_id;
     WriteTransaction tx(sql, db_.dialect());
@@ -542,6 +545,7 @@ bool SociRunStore::remove(std::int64_t result_id) {
       subtract_week(db_, sql, *old);
       prune_week(db_, sql, old->user_id, old->iso_year, old->iso_week);
     }
+    deadline.check();  // throws: the transaction rolls back
     tx.commit();
     return changed;
   });

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/deadline.h"
 #include "common/sql_value.h"
 #include "weather/weather.h"
 
@@ -150,11 +151,14 @@ struct WeekRow {
 class RunStore {
  public:
   virtual ~RunStore() = default;
-  virtual RunRecord create(const RunValues& run) = 0;
+  // Writes check `deadline` inside their transaction, right before COMMIT: a
+  // write whose client is about to get 503 is rolled back (ApiError
+  // Unavailable), so no run is stored that its client was not told about.
+  virtual RunRecord create(const RunValues& run, const Deadline& deadline) = 0;
   // Runs of live users only.
   virtual std::optional<RunRecord> find(std::int64_t result_id) = 0;
-  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run) = 0;
-  virtual bool remove(std::int64_t result_id) = 0;
+  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline) = 0;
+  virtual bool remove(std::int64_t result_id, const Deadline& deadline) = 0;
   virtual Page<RunRecord> list(std::int64_t user_id, const ListQuery& query) = 0;
   // query.filter applies to runs before grouping; query.order_by orders the weeks
   // (SQL over the grouped columns, built from reports::week_sort_fields()).

@@ -12,6 +12,7 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_EQ(cfg.access_token_ttl, 900);
   EXPECT_EQ(cfg.refresh_token_ttl, 2592000);
   EXPECT_EQ(cfg.weather_timeout_ms, 5000);
+  EXPECT_EQ(cfg.request_timeout_ms, 30000);
   EXPECT_EQ(cfg.password_min_length, 8u);
   EXPECT_GE(cfg.threads, 1u);
   EXPECT_FALSE(cfg.redis_url.has_value());
@@ -51,6 +52,8 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       {"JOGTRACK_MAX_CONNECTIONS", "-5"},
       {"JOGTRACK_MAX_CONNECTIONS", "many"},
       {"JOGTRACK_MAX_CONNECTIONS", "1000001"},
+      {"JOGTRACK_REQUEST_TIMEOUT_MS", "99"},
+      {"JOGTRACK_REQUEST_TIMEOUT_MS", "60000"},  // RESTinio would close the connection first
   };
   for (const auto& [key, value] : bad) {
     try {
@@ -60,6 +63,11 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       EXPECT_NE(std::string(e.what()).find(key.substr(0, 12)), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(Config, RequestTimeout) {
+  EXPECT_EQ(parse_config({{"JOGTRACK_REQUEST_TIMEOUT_MS", "2000"}}).request_timeout_ms, 2000);
+  EXPECT_EQ(parse_config({{"JOGTRACK_REQUEST_TIMEOUT_MS", "55000"}}).request_timeout_ms, 55000);
 }
 
 TEST(Config, EverySettingHasAFlagNamedLikeItsVariable) {

@@ -228,8 +228,8 @@ class ServerTest : public ::testing::Test {
     opts.host = "127.0.0.1";
     opts.port = 0;
     opts.io_threads = 2;
-    opts.worker_threads = 2;
-    opts.hashing_threads = 1;
+    opts.worker = {2, 64};
+    opts.hashing = {1, 64};
     opts.max_body_bytes = 64 * 1024;
     opts.drain_timeout = 10s;
     opts.on_listening = [&listening](const std::string&, std::uint16_t port) { listening.set_value(port); };
@@ -567,6 +567,67 @@ TEST_F(ServerTest, ZzGracefulShutdownOnSigterm) {
   stopped_ = true;
   EXPECT_NO_THROW(serve_done_->get());
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+}
+
+// A pool with no idle thread and a full queue refuses at once (503 +
+// Retry-After), and work whose deadline passed while it was queued is answered
+// 503 without its handler ever running.
+TEST(ServeOverload, FullPoolRefusesAtOnceAndStaleWorkIsDropped) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> runs{0};
+  Router router;
+  router.add({"GET", "/block",
+              [&](const Request&) {
+                runs.fetch_add(1);
+                released.wait();
+                return Response::json(200, R"({"done":true})");
+              },
+              Pool::Registration});
+  router.add({"GET", "/other", [](const Request&) { return Response::json(200, "{}"); }, Pool::Worker});
+  observability::Metrics metrics;
+  std::promise<std::uint16_t> listening;
+  auto port_future = listening.get_future();
+  ServerOptions opts;
+  opts.port = 0;
+  opts.registration = {1, 1};
+  opts.request_timeout = 300ms;
+  opts.on_listening = [&listening](const std::string&, std::uint16_t port) { listening.set_value(port); };
+  auto done = std::async(std::launch::async, [&] { serve(opts, router, metrics); });
+  ASSERT_EQ(port_future.wait_for(10s), std::future_status::ready);
+  const std::uint16_t port = port_future.get();
+
+  Conn running(port), queued(port);
+  ASSERT_TRUE(running.send_all(get("/block")));
+  for (int i = 0; i < 500 && runs.load() == 0; ++i) std::this_thread::sleep_for(2ms);
+  ASSERT_EQ(runs.load(), 1);
+  ASSERT_TRUE(queued.send_all(get("/block")));
+  std::this_thread::sleep_for(50ms);  // let it reach the queue
+
+  const auto t0 = std::chrono::steady_clock::now();
+  auto refused = roundtrip(port, get("/block"));
+  ASSERT_TRUE(refused);
+  expect_problem(*refused, 503);
+  EXPECT_EQ(refused->header("retry-after"), "1");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  auto other = roundtrip(port, get("/other"));  // other pools are not affected
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+
+  std::this_thread::sleep_for(400ms);  // the queued request's deadline passes
+  release.set_value();
+  auto first = running.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);  // already running at its deadline: it finishes
+  auto stale = queued.read_response();
+  ASSERT_TRUE(stale);
+  expect_problem(*stale, 503);
+  EXPECT_EQ(stale->header("retry-after"), "1");
+  EXPECT_EQ(runs.load(), 1);  // its handler never ran
+
+  ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
+  ASSERT_EQ(done.wait_for(10s), std::future_status::ready);
+  EXPECT_NO_THROW(done.get());
 }
 
 TEST(ServeErrors, CannotBind) {

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "common/errors.h"
 #include "runs/run_service.h"
@@ -19,6 +21,7 @@ class FakeProvider : public weather::WeatherProvider {
  public:
   weather::Condition fetch(Days date, weather::Location where) override {
     ++calls;
+    if (delay.count() > 0) std::this_thread::sleep_for(delay);
     if (fail) throw ApiError(*fail, "fake provider failure", {}, 30);
     weather::Condition c;
     c.weather_code = 61;
@@ -32,6 +35,7 @@ class FakeProvider : public weather::WeatherProvider {
   }
   std::atomic<int> calls{0};
   std::optional<ErrorKind> fail;
+  std::chrono::milliseconds delay{0};
 };
 
 class RunServiceTest : public ::testing::Test {
@@ -103,7 +107,7 @@ class RunServiceTest : public ::testing::Test {
 };
 
 TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
-  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500));
+  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500), Deadline::never());
   EXPECT_GT(r.result_id, 0);
   EXPECT_EQ(r.user_id, alice_.user_id);
   EXPECT_EQ(r.date, "2017-01-01");
@@ -127,50 +131,100 @@ TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
 
 TEST_F(RunServiceTest, WeatherFailureStoresNothing) {
   provider_.fail = ErrorKind::Unavailable;
-  expect_error(ErrorKind::Unavailable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1)); });
+  expect_error(ErrorKind::Unavailable, [&] {
+    service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), Deadline::never());
+  });
   provider_.fail = ErrorKind::Unprocessable;
-  expect_error(ErrorKind::Unprocessable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1)); });
+  expect_error(ErrorKind::Unprocessable, [&] {
+    service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), Deadline::never());
+  });
   EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
   provider_.fail.reset();
-  service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1));
+  service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), Deadline::never());
   EXPECT_EQ(provider_.calls, 3);  // failures were not cached
 }
 
+// A client whose deadline has passed is answered 503: whatever it asked for
+// must then not be written (it would be a run nobody was told about).
+TEST_F(RunServiceTest, WritesPastTheirDeadlineChangeNothing) {
+  const auto past = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
+  expect_error(ErrorKind::Unavailable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), past); });
+  EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
+
+  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500), Deadline::never());
+  RunPatch patch;
+  patch.distance = 7;
+  expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, patch, past); });
+  expect_error(ErrorKind::Unavailable, [&] { service_->remove(alice_, r.result_id, past); });
+  EXPECT_EQ(service_->get(alice_, r.result_id).distance, 2000);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).items.at(0).total_distance, 2000);
+}
+
+TEST_F(RunServiceTest, ADeadlineThatPassesDuringTheWeatherLookupStoresNothing) {
+  provider_.delay = std::chrono::milliseconds(100);
+  const auto soon = Deadline::at(Deadline::Clock::now() + std::chrono::milliseconds(30));
+  expect_error(ErrorKind::Unavailable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), soon); });
+  EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
+}
+
+// The store checks the deadline inside the transaction, after every statement
+// of the write and right before COMMIT: an expired one rolls all of it back.
+TEST_F(RunServiceTest, TheStoreRollsBackAWriteWhoseDeadlinePassedBeforeCommit) {
+  const auto past = Deadline::at(Deadline::Clock::now() - std::chrono::milliseconds(1));
+  const auto values = make_run_values(alice_.user_id, day("2017-01-01"), 1000, 100, "1 2", {1, 2}, {});
+  expect_error(ErrorKind::Unavailable, [&] { storage_->runs().create(values, past); });
+  EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
+  const auto stored = storage_->runs().create(values, Deadline::never());
+  EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 1);
+  auto changed = values;
+  changed.distance = 5;
+  expect_error(ErrorKind::Unavailable, [&] { storage_->runs().update(stored.result_id, changed, past); });
+  expect_error(ErrorKind::Unavailable, [&] { storage_->runs().remove(stored.result_id, past); });
+  EXPECT_EQ(storage_->runs().find(stored.result_id)->distance, 1000);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).items.at(0).total_distance, 1000);
+}
+
 TEST_F(RunServiceTest, PrivacyRules) {
-  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500));
+  const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500), Deadline::never());
   for (const auto* other : {&bob_, &manager_}) {
     expect_error(ErrorKind::NotFound, [&] { service_->get(*other, r.result_id); });
-    expect_error(ErrorKind::NotFound, [&] { service_->remove(*other, r.result_id); });
+    expect_error(ErrorKind::NotFound, [&] { service_->remove(*other, r.result_id, Deadline::never()); });
     RunPatch patch;
     patch.distance = 5;
-    expect_error(ErrorKind::NotFound, [&] { service_->update(*other, r.result_id, patch); });
+    expect_error(ErrorKind::NotFound, [&] { service_->update(*other, r.result_id, patch, Deadline::never()); });
     expect_error(ErrorKind::Forbidden, [&] { service_->list(*other, alice_.user_id, all()); });
     expect_error(ErrorKind::Forbidden, [&] { service_->list(*other, other->user_id, all()); });
-    expect_error(ErrorKind::Forbidden, [&] { service_->create(*other, alice_.user_id, run("2017-01-01", 1, 1)); });
+    expect_error(ErrorKind::Forbidden, [&] {
+      service_->create(*other, alice_.user_id, run("2017-01-01", 1, 1), Deadline::never());
+    });
     auto with_body_user = run("2017-01-01", 1, 1);
     with_body_user.user_id = other->user_id;
-    expect_error(ErrorKind::Forbidden, [&] { service_->create(*other, std::nullopt, with_body_user); });
+    expect_error(ErrorKind::Forbidden, [&] {
+      service_->create(*other, std::nullopt, with_body_user, Deadline::never());
+    });
     EXPECT_EQ(service_->list(*other, std::nullopt, all()).total, 0);
   }
   EXPECT_EQ(service_->get(admin_, r.result_id).result_id, r.result_id);
   EXPECT_EQ(service_->list(admin_, alice_.user_id, all()).total, 1);
   EXPECT_EQ(service_->list(admin_, std::nullopt, all()).total, 0);
   expect_error(ErrorKind::NotFound, [&] { service_->list(admin_, 987654, all()); });
-  const auto for_alice = service_->create(admin_, alice_.user_id, run("2017-01-02", 1, 1));
+  const auto for_alice = service_->create(admin_, alice_.user_id, run("2017-01-02", 1, 1), Deadline::never());
   EXPECT_EQ(for_alice.user_id, alice_.user_id);
   auto mismatch = run("2017-01-02", 1, 1);
   mismatch.user_id = bob_.user_id;
-  expect_error(ErrorKind::BadRequest, [&] { service_->create(admin_, alice_.user_id, mismatch); });
-  service_->remove(admin_, r.result_id);
+  expect_error(ErrorKind::BadRequest, [&] { service_->create(admin_, alice_.user_id, mismatch, Deadline::never()); });
+  service_->remove(admin_, r.result_id, Deadline::never());
   expect_error(ErrorKind::NotFound, [&] { service_->get(alice_, r.result_id); });
 }
 
 TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
-  const auto r = service_->create(alice_, std::nullopt, run("2017-05-05", 5000, 1500));
+  const auto r = service_->create(alice_, std::nullopt, run("2017-05-05", 5000, 1500), Deadline::never());
   EXPECT_EQ(provider_.calls, 1);
   RunPatch distance;
   distance.distance = 6000;
-  auto u = service_->update(alice_, r.result_id, distance);
+  auto u = service_->update(alice_, r.result_id, distance, Deadline::never());
   EXPECT_EQ(u.distance, 6000);
   EXPECT_DOUBLE_EQ(u.speed, 4.0);
   EXPECT_EQ(u.condition_json, r.condition_json);
@@ -178,7 +232,7 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   RunPatch same_place;
   same_place.location = "32.08530 +34.7818";
   same_place.where = weather::parse_location(*same_place.location);
-  u = service_->update(alice_, r.result_id, same_place);
+  u = service_->update(alice_, r.result_id, same_place, Deadline::never());
   EXPECT_EQ(u.location, "32.08530 +34.7818");
   EXPECT_EQ(provider_.calls, 1);
 
@@ -186,31 +240,31 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   moved.location = "10 20";
   moved.where = weather::parse_location("10 20");
   provider_.fail = ErrorKind::Unavailable;
-  expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, moved); });
+  expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, moved, Deadline::never()); });
   EXPECT_EQ(service_->get(alice_, r.result_id).location, "32.08530 +34.7818");
   provider_.fail.reset();
-  u = service_->update(alice_, r.result_id, moved);
+  u = service_->update(alice_, r.result_id, moved, Deadline::never());
   EXPECT_EQ(weather::condition_from_json(u.condition_json)->temperature_max, 10.0);
 
   RunPatch redate;
   redate.date = day("2017-01-01");
-  u = service_->update(alice_, r.result_id, redate);
+  u = service_->update(alice_, r.result_id, redate, Deadline::never());
   EXPECT_EQ(u.date, "2017-01-01");
   EXPECT_EQ(provider_.calls, 4);
   const auto weeks = storage_->runs().weekly(alice_.user_id, all());
   ASSERT_EQ(weeks.items.size(), 1u);
   EXPECT_EQ(weeks.items[0].week, 52);
-  EXPECT_EQ(service_->update(alice_, r.result_id, RunPatch{}).updated_at, u.updated_at);
+  EXPECT_EQ(service_->update(alice_, r.result_id, RunPatch{}, Deadline::never()).updated_at, u.updated_at);
 }
 
 TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
-  service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405));
-  service_->create(alice_, std::nullopt, run("2015-01-02", 2000, 567));
-  service_->create(alice_, std::nullopt, run("2015-01-03", 2000, 378));
-  service_->create(alice_, std::nullopt, run("2015-01-04", 2100, 378));
-  service_->create(alice_, std::nullopt, run("2015-01-05", 2000, 405));
-  service_->create(alice_, std::nullopt, run("2016-01-09", 2000, 410));
-  service_->create(bob_, std::nullopt, run("2015-01-01", 9999, 1));
+  service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405), Deadline::never());
+  service_->create(alice_, std::nullopt, run("2015-01-02", 2000, 567), Deadline::never());
+  service_->create(alice_, std::nullopt, run("2015-01-03", 2000, 378), Deadline::never());
+  service_->create(alice_, std::nullopt, run("2015-01-04", 2100, 378), Deadline::never());
+  service_->create(alice_, std::nullopt, run("2015-01-05", 2000, 405), Deadline::never());
+  service_->create(alice_, std::nullopt, run("2016-01-09", 2000, 410), Deadline::never());
+  service_->create(bob_, std::nullopt, run("2015-01-01", 9999, 1), Deadline::never());
 
   auto q = all();
   q.limit = 2;
@@ -252,13 +306,13 @@ TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
 }
 
 TEST_F(RunServiceTest, RunsOfDeletedUsersAreInvisible) {
-  const auto r = service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405));
+  const auto r = service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405), Deadline::never());
   ASSERT_TRUE(storage_->users().remove(alice_.user_id, admin_.user_id));
   expect_error(ErrorKind::NotFound, [&] { service_->get(admin_, r.result_id); });
-  expect_error(ErrorKind::NotFound, [&] { service_->remove(admin_, r.result_id); });
+  expect_error(ErrorKind::NotFound, [&] { service_->remove(admin_, r.result_id, Deadline::never()); });
   expect_error(ErrorKind::NotFound, [&] { service_->list(admin_, alice_.user_id, all()); });
   EXPECT_FALSE(storage_->runs().find(r.result_id));
-  EXPECT_FALSE(storage_->runs().remove(r.result_id));
+  EXPECT_FALSE(storage_->runs().remove(r.result_id, Deadline::never()));
   EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
   EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
 }
