@@ -103,8 +103,10 @@ struct App {
   explicit App(const config::Config& cfg)
       : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url)),
         tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl),
-        sessions(*storage, tokens, cfg.refresh_token_ttl),
-        accounts(*storage, cfg.password_min_length),
+        throttle(storage->attempts()),
+        registrations(storage->attempts(), cfg.register_limit),
+        sessions(*storage, tokens, cfg.refresh_token_ttl, throttle),
+        accounts(*storage, cfg.password_min_length, throttle, registrations),
         weather_client(weather_options(cfg)),
         weather(weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
@@ -115,6 +117,8 @@ struct App {
 
   std::unique_ptr<storage::Storage> storage;
   auth::TokenService tokens;
+  users::LoginThrottle throttle;
+  users::RegistrationLimit registrations;
   users::SessionService sessions;
   users::AccountService accounts;
   observability::Metrics metrics;

@@ -23,6 +23,8 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_LOG_LEVEL", "--log-level", "trace, debug, info, warn or error"},
       {"JOGTRACK_LOG_FORMAT", "--log-format", "text or json"},
       {"JOGTRACK_DB_POOL_SIZE", "--db-pool-size", "database connections (default: 2 x threads + 2)"},
+      {"JOGTRACK_REGISTER_LIMIT", "--register-limit",
+       "registrations per client address and hour (default 20, 0 = no limit)"},
   };
   return all;
 }
@@ -121,6 +123,8 @@ Config parse_config(const std::map<std::string, std::string>& values) {
   if (auto v = get("JOGTRACK_DB_POOL_SIZE"))
     cfg.db_pool_size = static_cast<std::size_t>(parse_int("JOGTRACK_DB_POOL_SIZE", *v, 1, 1024));
   if (cfg.db_pool_size == 0) cfg.db_pool_size = 2 * cfg.threads + 2;
+  if (auto v = get("JOGTRACK_REGISTER_LIMIT"))
+    cfg.register_limit = parse_int("JOGTRACK_REGISTER_LIMIT", *v, 0, 1000000);
   return cfg;
 }
 

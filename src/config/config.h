@@ -31,6 +31,7 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   std::size_t db_pool_size = 0;  // 0 = derived from threads
+  std::int64_t register_limit = 20;  // registrations per client address and hour; 0 = off
 };
 
 // One setting: its environment variable, the matching --flag and a help line.

@@ -233,6 +233,8 @@ def test_user_help(tmp_path):
     ({"JOGTRACK_WEATHER_FORECAST_URL": "ftp://x"}, [], "JOGTRACK_WEATHER_FORECAST_URL"),
     ({"JOGTRACK_WEATHER_TIMEOUT_MS": "1.5"}, [], "JOGTRACK_WEATHER_TIMEOUT_MS"),
     ({"JOGTRACK_REDIS_URL": "http://x"}, [], "JOGTRACK_REDIS_URL"),
+    ({"JOGTRACK_REGISTER_LIMIT": "-1"}, [], "JOGTRACK_REGISTER_LIMIT"),
+    ({}, ["--register-limit", "lots"], "JOGTRACK_REGISTER_LIMIT"),
 ])
 def test_bad_config_value(tmp_path, env, args, setting):
     env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'cfg.db'}", **env}

@@ -16,6 +16,12 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_GE(cfg.threads, 1u);
   EXPECT_FALSE(cfg.redis_url.has_value());
   EXPECT_EQ(cfg.log_format, "text");
+  EXPECT_EQ(cfg.register_limit, 20);
+}
+
+TEST(Config, RegisterLimitZeroTurnsItOff) {
+  EXPECT_EQ(parse_config({{"JOGTRACK_REGISTER_LIMIT", "0"}}).register_limit, 0);
+  EXPECT_EQ(parse_config({{"JOGTRACK_REGISTER_LIMIT", "500"}}).register_limit, 500);
 }
 
 TEST(Config, ParsesListenAddresses) {
@@ -41,6 +47,8 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       {"JOGTRACK_LOG_FORMAT", "xml"},
       {"JOGTRACK_REDIS_URL", "http://x"},
       {"JOGTRACK_PASSWORD_MIN_LENGTH", "200"},
+      {"JOGTRACK_REGISTER_LIMIT", "-1"},
+      {"JOGTRACK_REGISTER_LIMIT", "many"},
   };
   for (const auto& [key, value] : bad) {
     try {
