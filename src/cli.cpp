@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -43,9 +44,23 @@ std::string trim_newline(std::string s) {
   return s;
 }
 
-std::string read_secret_file(const std::string& path) {
+// Like ssh with a private key: a key that other accounts may read (or
+// replace) is no secret, so refuse it rather than sign tokens with it.
+void require_private_file(const std::string& path, const std::string& setting) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;  // reading it reports the problem
+  const unsigned mode = st.st_mode & 07777;
+  if ((mode & 077) == 0) return;
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", mode);
+  throw config::ConfigError(setting + ": " + path + " is accessible by group or others (mode " + octal +
+                            "); make it private: chmod 600 " + path);
+}
+
+std::string read_secret_file(const std::string& path, const std::string& setting) {
+  require_private_file(path, setting);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw config::ConfigError("JOGTRACK_JWT_SECRET_FILE: cannot read " + path);
+  if (!in) throw config::ConfigError(setting + ": cannot read " + path);
   std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   secret = trim_newline(secret);
   if (secret.size() < 32) throw config::ConfigError("the JWT secret in " + path + " is shorter than 32 bytes");
@@ -69,12 +84,12 @@ std::string generated_secret(const storage::Storage& storage, const std::string&
     if (!ok) throw config::ConfigError("cannot write the generated JWT secret to " + path);
     return secret;
   }
-  return read_secret_file(path);
+  return read_secret_file(path, "the generated JWT secret");
 }
 
 std::string jwt_secret(const config::Config& cfg, const storage::Storage& storage) {
   if (cfg.jwt_secret) return *cfg.jwt_secret;
-  if (cfg.jwt_secret_file) return read_secret_file(*cfg.jwt_secret_file);
+  if (cfg.jwt_secret_file) return read_secret_file(*cfg.jwt_secret_file, "JOGTRACK_JWT_SECRET_FILE");
   return generated_secret(storage, cfg.database_url);
 }
 
@@ -160,8 +175,10 @@ struct App {
   explicit App(const config::Config& cfg)
       : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url)),
         tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl, cfg.jwt_audience),
-        sessions(*storage, tokens, cfg.refresh_token_ttl),
-        accounts(*storage, cfg.password_min_length),
+        throttle(storage->attempts()),
+        registrations(storage->attempts(), cfg.register_limit),
+        sessions(*storage, tokens, cfg.refresh_token_ttl, throttle),
+        accounts(*storage, cfg.password_min_length, throttle, registrations),
         weather_client(weather_options(cfg)),
         limited_weather_client(weather_client, max_provider_calls(cfg), kProviderStallAfter, kProviderSlotWait),
         weather(limited_weather_client, storage->weather_cache(), weather_stats),
@@ -174,6 +191,8 @@ struct App {
 
   std::unique_ptr<storage::Storage> storage;
   auth::TokenService tokens;
+  users::LoginThrottle throttle;
+  users::RegistrationLimit registrations;
   users::SessionService sessions;
   users::AccountService accounts;
   observability::Metrics metrics;
@@ -284,6 +303,10 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+
+  // The SQLite database and its WAL and SHM files hold password and token
+  // hashes: whatever a command creates is for this account only.
+  ::umask(077);
 
   try {
     auto values = config::values_from_environment();

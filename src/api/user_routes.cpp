@@ -25,11 +25,12 @@ users::Registration parse_registration(const http::Request& request) {
 
 users::AccountChanges parse_changes(const http::Request& request) {
   JsonBody body(request.body);
-  body.allow_only({"name", "email", "password"});
+  body.allow_only({"name", "email", "password", "current_password"});
   users::AccountChanges c;
   c.name = body.nullable_string("name");
   c.email = body.nullable_string("email");
   c.password = body.string("password", false);
+  c.current_password = body.string("current_password", false);
   body.finish();
   return c;
 }
@@ -40,7 +41,7 @@ void add_user_routes(http::Router& router, Services& s) {
   router.add({"POST", "/users",
               [&s](const http::Request& request) {
                 allow_query_params(request, {});
-                const auto user = s.accounts.register_user(parse_registration(request));
+                const auto user = s.accounts.register_from(parse_registration(request), request.remote_ip);
                 auto response = http::Response::json(201, user_json(user));
                 response.headers.emplace_back("Location", "/users/" + std::to_string(user.user_id));
                 return response;
@@ -73,7 +74,7 @@ void add_user_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                s.accounts.update(caller, id, parse_changes(request));
+                s.accounts.update(caller, id, parse_changes(request), request.remote_ip);
                 return http::Response::no_content();
               },
               http::Pool::Hashing});

@@ -29,6 +29,8 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_MAX_CONNECTIONS", "--max-connections",
        "open client connections at most; more wait in the listen backlog (default: the open-files limit "
        "minus what the database, Redis, weather lookups and logs need)"},
+      {"JOGTRACK_REGISTER_LIMIT", "--register-limit",
+       "registrations per client address and hour (default 20, 0 = no limit)"},
   };
   return all;
 }
@@ -136,6 +138,8 @@ Config parse_config(const std::map<std::string, std::string>& values) {
   if (cfg.db_pool_size == 0) cfg.db_pool_size = 2 * cfg.threads + 2;
   if (auto v = get("JOGTRACK_MAX_CONNECTIONS"))
     cfg.max_connections = static_cast<std::size_t>(parse_int("JOGTRACK_MAX_CONNECTIONS", *v, 1, 1'000'000));
+  if (auto v = get("JOGTRACK_REGISTER_LIMIT"))
+    cfg.register_limit = parse_int("JOGTRACK_REGISTER_LIMIT", *v, 0, 1000000);
   return cfg;
 }
 

@@ -36,6 +36,7 @@ struct Config {
   // Open client connections at most; 0 = derived at start from the open-files
   // limit (see http/fd_budget.h), which parse_config cannot know.
   std::size_t max_connections = 0;
+  std::int64_t register_limit = 20;  // registrations per client address and hour; 0 = off
 };
 
 // One setting: its environment variable, the matching --flag and a help line.

@@ -1,4 +1,4 @@
-// Refresh tokens (hashed, with rotation families), login failures and the weather cache.
+// Refresh tokens (hashed, with rotation families), attempt limits and the weather cache.
 #include "storage/auth_stores.h"
 
 #include "common/dates.h"
@@ -88,24 +88,49 @@ void SociTokenStore::revoke_all_for_user(std::int64_t user_id) {
   });
 }
 
-AttemptWindow SociAttemptStore::failures_since(const std::string& key, std::int64_t since) {
-  return db_.run("count login failures", Retry::Safe, [&](soci::session& sql) {
-    long long count = 0, oldest = 0, from = since;
+Reservation SociAttemptStore::reserve(const std::string& key, std::int64_t limit, std::int64_t now,
+                                      std::int64_t window_seconds) {
+  const auto reservation = db_.run("reserve attempt", Retry::BeforeSend, [&](soci::session& sql) {
+    WriteTransaction tx(sql, db_.dialect());
+    // Count and insert must not interleave with another reservation of the
+    // same key. SQLite's BEGIN IMMEDIATE already serialises writers; on
+    // PostgreSQL (READ COMMITTED) two counts could both see room, so the key
+    // is locked for the transaction (the two-int advisory key space is apart
+    // from the one-bigint locks used elsewhere).
+    if (db_.dialect() == Dialect::Postgres)
+      sql << "SELECT pg_advisory_xact_lock(7415, hashtext(:k))", soci::use(key, "k");
+    long long count = 0, oldest = 0, since = now - window_seconds;
     soci::indicator ind = soci::i_null;
     sql << "SELECT COUNT(*), MIN(at) FROM login_failures WHERE attempt_key = :k AND at > :s", soci::use(key, "k"),
-        soci::use(from, "s"), soci::into(count), soci::into(oldest, ind);
-    return AttemptWindow{count, ind == soci::i_ok ? oldest : 0};
+        soci::use(since, "s"), soci::into(count), soci::into(oldest, ind);
+    if (count >= limit) return Reservation{false, ind == soci::i_ok ? oldest : now};
+    long long at = now, expires = now + window_seconds;
+    sql << "INSERT INTO login_failures (attempt_key, at, expires_at) VALUES (:k, :a, :e)", soci::use(key, "k"),
+        soci::use(at, "a"), soci::use(expires, "e");
+    tx.commit();
+    return Reservation{true, 0};
+  });
+  if (reservation.granted && ++reservations_ % kPruneEvery == 0) prune(now);
+  return reservation;
+}
+
+void SociAttemptStore::release(const std::string& key, std::int64_t at) {
+  // Events of one key at one second are interchangeable: any one of them goes.
+  const std::string row = db_.dialect() == Dialect::Postgres ? "ctid" : "rowid";
+  db_.run("release attempt", Retry::BeforeSend, [&](soci::session& sql) {
+    long long when = at;
+    sql << "DELETE FROM login_failures WHERE " + row + " IN (SELECT " + row +
+               " FROM login_failures WHERE attempt_key = :k AND at = :a LIMIT 1)",
+        soci::use(key, "k"), soci::use(when, "a");
   });
 }
 
-void SociAttemptStore::record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) {
-  db_.run("record login failure", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
-    long long at = now, expired = now - window_seconds;
-    sql << "DELETE FROM login_failures WHERE attempt_key = :k AND at <= :e", soci::use(key, "k"),
-        soci::use(expired, "e");
-    sql << "INSERT INTO login_failures (attempt_key, at) VALUES (:k, :a)", soci::use(key, "k"), soci::use(at, "a");
-    tx.commit();
+// Keys seen once (a guessed username, a passing address) are never reserved
+// again, so nothing else would ever delete their rows.
+void SociAttemptStore::prune(std::int64_t now) {
+  db_.run("prune attempts", Retry::Safe, [&](soci::session& sql) {
+    long long cutoff = now;
+    sql << "DELETE FROM login_failures WHERE expires_at <= :n", soci::use(cutoff, "n");
   });
 }
 

@@ -1,5 +1,7 @@
-// SOCI implementations of the refresh-token and login-attempt stores (storage-internal).
+// SOCI implementations of the refresh-token and attempt-limit stores (storage-internal).
 #pragma once
+#include <atomic>
+
 #include "storage/database.h"
 #include "storage/storage.h"
 
@@ -22,12 +24,17 @@ class SociTokenStore : public TokenStore {
 class SociAttemptStore : public AttemptStore {
  public:
   explicit SociAttemptStore(Database& db) : db_(db) {}
-  AttemptWindow failures_since(const std::string& key, std::int64_t since) override;
-  void record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) override;
+  Reservation reserve(const std::string& key, std::int64_t limit, std::int64_t now,
+                      std::int64_t window_seconds) override;
+  void release(const std::string& key, std::int64_t at) override;
   void clear(const std::string& key) override;
+  // Deletes every event that no longer counts; run by every kPruneEvery-th reservation.
+  void prune(std::int64_t now);
+  static constexpr std::uint64_t kPruneEvery = 64;
 
  private:
   Database& db_;
+  std::atomic<std::uint64_t> reservations_{0};
 };
 
 class SociWeatherCacheStore : public weather::WeatherCacheStore {

@@ -1,4 +1,4 @@
-// Refresh tokens and login-failure windows in Redis, shared by every instance.
+// Refresh tokens and attempt-limit windows in Redis, shared by every instance.
 #include "storage/redis_stores.h"
 
 #include <hiredis/hiredis.h>
@@ -107,20 +107,27 @@ redis.call('DEL', ukey)
 return 1
 )";
 
-// Login failures: la:<key> = sorted set of failures scored by time (a sliding window).
-constexpr const char* kFailuresSinceLua = R"(
-local key, since = ARGV[1] .. 'la:' .. ARGV[2], '(' .. ARGV[3]
-local n = redis.call('ZCOUNT', key, since, '+inf')
-if n == 0 then return {0, 0} end
-local first = redis.call('ZRANGEBYSCORE', key, since, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-return {n, tonumber(first[2])}
+// Attempt limits: la:<key> = sorted set of events scored by time (a sliding
+// window). Counting and adding are one script, so parallel reservations on any
+// number of instances never overshoot the limit. Returns {1, 0} when granted,
+// {0, time of the oldest event in the window} when refused.
+constexpr const char* kReserveLua = R"(
+local key, now, window, limit = ARGV[1] .. 'la:' .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return {0, tonumber(first[2] or now)}
+end
+redis.call('ZADD', key, now, ARGV[6])
+if redis.call('TTL', key) < window + 1 then redis.call('EXPIRE', key, window + 1) end
+return {1, 0}
 )";
 
-constexpr const char* kRecordFailureLua = R"(
-local key, now, window = ARGV[1] .. 'la:' .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-redis.call('ZADD', key, now, ARGV[5])
-redis.call('EXPIRE', key, window + 1)
+// Events of one key at one second are interchangeable: any one of them goes.
+constexpr const char* kReleaseLua = R"(
+local key, at = ARGV[1] .. 'la:' .. ARGV[2], ARGV[3]
+local found = redis.call('ZRANGEBYSCORE', key, at, at, 'LIMIT', 0, 1)
+if found[1] then redis.call('ZREM', key, found[1]) end
 return 1
 )";
 
@@ -369,22 +376,24 @@ void RedisTokenStore::revoke_all_for_user(std::int64_t user_id) {
 
 // ---- login failures -------------------------------------------------------------
 
-AttemptWindow RedisAttemptStore::failures_since(const std::string& key, std::int64_t since) {
-  auto r = pool_.command("count login failures", eval(kFailuresSinceLua, {key, std::to_string(since)}), true);
+Reservation RedisAttemptStore::reserve(const std::string& key, std::int64_t limit, std::int64_t now,
+                                       std::int64_t window_seconds) {
+  // A unique member per event: a retried command adds nothing twice.
+  auto r = pool_.command("reserve attempt",
+                         eval(kReserveLua, {key, std::to_string(now), std::to_string(window_seconds),
+                                            std::to_string(limit), unique_member(now)}),
+                         true);
   try {
-    return AttemptWindow{integer_at(r.get(), 0), integer_at(r.get(), 1)};
+    return Reservation{integer_at(r.get(), 0) == 1, integer_at(r.get(), 1)};
   } catch (const std::runtime_error& e) {
-    log_redis_error("count login failures", e.what());
+    log_redis_error("reserve attempt", e.what());
     unavailable();
   }
 }
 
-void RedisAttemptStore::record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) {
-  // A unique member per failure: a retried command adds nothing twice.
-  pool_.command("record login failure",
-                eval(kRecordFailureLua,
-                     {key, std::to_string(now), std::to_string(window_seconds), unique_member(now)}),
-                true);
+void RedisAttemptStore::release(const std::string& key, std::int64_t at) {
+  // Not retried: run twice it would give back two events.
+  pool_.command("release attempt", eval(kReleaseLua, {key, std::to_string(at)}), false);
 }
 
 void RedisAttemptStore::clear(const std::string& key) {

@@ -1,4 +1,4 @@
-// Redis (hiredis) implementations of the refresh-token and login-attempt stores (storage-internal).
+// Redis (hiredis) implementations of the refresh-token and attempt-limit stores (storage-internal).
 // Every instance behind a load balancer shares them; each multi-step change is
 // one Lua script, so it is atomic across instances.
 #pragma once
@@ -77,8 +77,9 @@ class RedisTokenStore : public TokenStore {
 class RedisAttemptStore : public AttemptStore {
  public:
   explicit RedisAttemptStore(RedisPool& pool) : pool_(pool) {}
-  AttemptWindow failures_since(const std::string& key, std::int64_t since) override;
-  void record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) override;
+  Reservation reserve(const std::string& key, std::int64_t limit, std::int64_t now,
+                      std::int64_t window_seconds) override;
+  void release(const std::string& key, std::int64_t at) override;
   void clear(const std::string& key) override;
 
  private:

@@ -98,17 +98,24 @@ class TokenStore {
   virtual void revoke_all_for_user(std::int64_t user_id) = 0;
 };
 
-// ---- login throttling ------------------------------------------------------
-struct AttemptWindow {
-  std::int64_t failures = 0;
-  std::int64_t oldest_at = 0;  // time of the oldest failure still inside the window
+// ---- attempt limits (login throttling, registrations) ------------------------
+// Events per key in a sliding window: each event counts for window_seconds after it happened.
+struct Reservation {
+  bool granted = false;
+  std::int64_t oldest_at = 0;  // refused: time of the oldest event still inside the window
 };
 
 class AttemptStore {
  public:
   virtual ~AttemptStore() = default;
-  virtual AttemptWindow failures_since(const std::string& key, std::int64_t since) = 0;
-  virtual void record_failure(const std::string& key, std::int64_t now, std::int64_t window_seconds) = 0;
+  // Atomically (across threads and instances): if fewer than `limit` events of
+  // `key` happened after now - window_seconds, records one at `now` and grants
+  // it; otherwise records nothing. Deciding and recording in one step is what
+  // keeps parallel attempts from overshooting the limit.
+  virtual Reservation reserve(const std::string& key, std::int64_t limit, std::int64_t now,
+                              std::int64_t window_seconds) = 0;
+  // Takes back one event of `key` recorded at `at` (a reservation that did not count after all).
+  virtual void release(const std::string& key, std::int64_t at) = 0;
   virtual void clear(const std::string& key) = 0;
 };
 

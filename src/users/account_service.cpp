@@ -2,6 +2,7 @@
 
 #include "auth/passwords.h"
 #include "auth/policy.h"
+#include "common/dates.h"
 #include "common/errors.h"
 
 namespace jogtrack::users {
@@ -47,8 +48,12 @@ const filter::FieldTable& user_fields() {
   return table;
 }
 
-AccountService::AccountService(storage::Storage& storage, std::size_t password_min_length)
-    : storage_(storage), password_min_length_(password_min_length) {}
+AccountService::AccountService(storage::Storage& storage, std::size_t password_min_length,
+                               const LoginThrottle& throttle, const RegistrationLimit& registrations)
+    : storage_(storage),
+      password_min_length_(password_min_length),
+      throttle_(throttle),
+      registrations_(registrations) {}
 
 void AccountService::validate_profile(const std::optional<std::optional<std::string>>& email,
                                       const std::optional<std::optional<std::string>>& name,
@@ -71,24 +76,41 @@ void AccountService::validate_profile(const std::optional<std::optional<std::str
   }
 }
 
-storage::UserRecord AccountService::register_user(const Registration& r, const std::vector<std::string>& scopes) {
+void AccountService::validate_registration(const Registration& r,
+                                           const std::optional<std::vector<std::string>>& scopes) {
   std::vector<FieldError> errors;
   if (auto problem = auth::check_username(r.username)) errors.push_back({"username", *problem});
   check_password(r.password, r.username, password_min_length_, errors);
   validate_profile(r.email, r.name, errors);
-  const auto canonical = auth::canonical_scopes(scopes);
-  if (!canonical) errors.push_back({"role", "must be user, manager or admin"});
+  if (!scopes) errors.push_back({"role", "must be user, manager or admin"});
   throw_if_any(errors);
+}
 
+storage::UserRecord AccountService::create(const Registration& r, const std::vector<std::string>& scopes) {
   storage::NewUser user;
   user.username = r.username;
   user.username_key = auth::username_key(r.username);
   user.email = r.email;
   user.name = r.name;
-  user.scopes = *canonical;
-  user.role = auth::role_of(*canonical);
+  user.scopes = scopes;
+  user.role = auth::role_of(scopes);
   user.password_hash = auth::hash_password(r.password);
   return storage_.users().create(user);
+}
+
+storage::UserRecord AccountService::register_user(const Registration& r, const std::vector<std::string>& scopes) {
+  const auto canonical = auth::canonical_scopes(scopes);
+  validate_registration(r, canonical);
+  return create(r, *canonical);
+}
+
+storage::UserRecord AccountService::register_from(const Registration& r, const std::string& client_address) {
+  const auto canonical = auth::canonical_scopes({"user"});
+  validate_registration(r, canonical);
+  // Invalid input is cheap and not counted; every registration counted from
+  // here on costs an Argon2id hash, taken or not.
+  registrations_.reserve(client_address, unix_now());
+  return create(r, *canonical);
 }
 
 storage::UserRecord AccountService::load_for(const Caller& caller, std::int64_t user_id) {
@@ -110,12 +132,29 @@ storage::Page<storage::UserRecord> AccountService::list(const Caller& caller, co
   forbidden("listing accounts needs the manager or admin scope");
 }
 
-void AccountService::update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes) {
+void AccountService::confirm_current_password(const storage::UserRecord& user, const std::string& password,
+                                              const std::string& client_address) {
+  // Without this, a stolen access token would be enough to lock the owner out
+  // for good; counted like a login, so it is no way to guess the password either.
+  const auto attempt = throttle_.begin(user.username, client_address, unix_now());
+  if (!auth::verify_password(user.password_hash, password)) forbidden("the current password is wrong");
+  throttle_.succeeded(attempt);
+}
+
+void AccountService::update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes,
+                            const std::string& client_address) {
   const auto target = load_for(caller, user_id);
   std::vector<FieldError> errors;
   validate_profile(changes.email, changes.name, errors);
   if (changes.password) check_password(*changes.password, target.username, password_min_length_, errors);
+  // Admins and managers resetting someone else's password cannot know it (SPEC §6).
+  const bool own_password = changes.password && caller.user_id == user_id;
+  if (own_password && !changes.current_password)
+    errors.push_back({"current_password", "is required to change your own password"});
+  if (changes.current_password && !changes.password)
+    errors.push_back({"current_password", "is only accepted together with password"});
   throw_if_any(errors);
+  if (own_password) confirm_current_password(target, *changes.current_password, client_address);
 
   storage::UserChanges stored;
   stored.email = changes.email;
@@ -136,6 +175,15 @@ void AccountService::set_scopes(const Caller& caller, std::int64_t user_id, cons
 void AccountService::remove(const Caller& caller, std::int64_t user_id) {
   load_for(caller, user_id);
   if (!storage_.users().remove(user_id, caller.user_id)) not_found();
+  // The refresh tokens die with the account in the token store itself (with
+  // Redis it is the only place they live). Should that store be down, the
+  // deletion still stands and refresh() refuses the tokens of deleted users;
+  // the store has logged the failure.
+  try {
+    storage_.tokens().revoke_all_for_user(user_id);
+  } catch (const ApiError& e) {
+    if (e.kind() != ErrorKind::Unavailable) throw;
+  }
 }
 
 void AccountService::set_role_by_username(const std::string& username, const std::string& role) {

@@ -7,6 +7,7 @@
 
 #include "filter/filter.h"
 #include "storage/storage.h"
+#include "users/attempt_limits.h"
 #include "users/caller.h"
 
 namespace jogtrack::users {
@@ -22,6 +23,8 @@ struct AccountChanges {
   std::optional<std::optional<std::string>> email;  // present; null clears
   std::optional<std::optional<std::string>> name;
   std::optional<std::string> password;
+  // Required when callers change their own password (SPEC §6).
+  std::optional<std::string> current_password;
 };
 
 // The fields /users can be filtered and sorted on.
@@ -29,12 +32,18 @@ const filter::FieldTable& user_fields();
 
 class AccountService {
  public:
-  AccountService(storage::Storage& storage, std::size_t password_min_length);
+  AccountService(storage::Storage& storage, std::size_t password_min_length, const LoginThrottle& throttle,
+                 const RegistrationLimit& registrations);
 
+  // For the CLI: no limit, the operator is trusted.
   storage::UserRecord register_user(const Registration& r, const std::vector<std::string>& scopes = {"user"});
+  // Public registration: counted per client address (429 beyond the limit).
+  storage::UserRecord register_from(const Registration& r, const std::string& client_address);
   storage::UserRecord get(const Caller& caller, std::int64_t user_id);
   storage::Page<storage::UserRecord> list(const Caller& caller, const storage::ListQuery& query);
-  void update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes);
+  // client_address: the throttle counts wrong current passwords like failed logins.
+  void update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes,
+              const std::string& client_address);
   void set_scopes(const Caller& caller, std::int64_t user_id, const std::vector<std::string>& scopes);
   void remove(const Caller& caller, std::int64_t user_id);
   // For the CLI: no caller, the operator is trusted.
@@ -45,9 +54,16 @@ class AccountService {
   storage::UserRecord load_for(const Caller& caller, std::int64_t user_id);
   void validate_profile(const std::optional<std::optional<std::string>>& email,
                         const std::optional<std::optional<std::string>>& name, std::vector<FieldError>& errors);
+  storage::UserRecord create(const Registration& r, const std::vector<std::string>& scopes);
+  void validate_registration(const Registration& r, const std::optional<std::vector<std::string>>& scopes);
+  // 403 for a wrong current password, 429 once the login throttle is used up.
+  void confirm_current_password(const storage::UserRecord& user, const std::string& password,
+                                const std::string& client_address);
 
   storage::Storage& storage_;
   std::size_t password_min_length_;
+  const LoginThrottle& throttle_;
+  const RegistrationLimit& registrations_;
 };
 
 }  // namespace jogtrack::users

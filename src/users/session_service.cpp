@@ -15,43 +15,24 @@ constexpr const char* kBadCredentials = "wrong username or password";
 }  // namespace
 
 SessionService::SessionService(storage::Storage& storage, const auth::TokenService& tokens,
-                               std::int64_t refresh_ttl, ThrottlePolicy throttle)
+                               std::int64_t refresh_ttl, const LoginThrottle& throttle)
     : storage_(storage),
       tokens_(tokens),
       refresh_ttl_(refresh_ttl),
       throttle_(throttle),
       dummy_hash_(auth::hash_password(auth::random_token_urlsafe(16))) {}
 
-void SessionService::enforce_throttle(const std::string& key, std::int64_t limit, std::int64_t now) {
-  const auto window = storage_.attempts().failures_since(key, now - throttle_.window_seconds);
-  if (window.failures < limit) return;
-  const std::int64_t retry_after = std::max<std::int64_t>(1, window.oldest_at + throttle_.window_seconds - now);
-  throw ApiError(ErrorKind::TooManyRequests, "too many failed login attempts; try again later", {},
-                 static_cast<int>(retry_after));
-}
-
-void SessionService::record_failure(const std::string& user_key, const std::string& address_key,
-                                    std::int64_t now) {
-  storage_.attempts().record_failure(user_key, now, throttle_.window_seconds);
-  storage_.attempts().record_failure(address_key, now, throttle_.window_seconds);
-}
-
 TokenPair SessionService::login(std::string_view username, std::string_view password,
                                 const std::string& client_address) {
   const std::int64_t now = unix_now();
-  const std::string key = auth::username_key(username);
-  const std::string user_key = "user:" + key;
-  const std::string address_key = "addr:" + client_address;
-  enforce_throttle(address_key, throttle_.max_failures_per_address, now);
-  enforce_throttle(user_key, throttle_.max_failures_per_username, now);
-
-  const auto user = storage_.users().find_by_username_key(key);
+  const auto attempt = throttle_.begin(username, client_address, now);
+  // Longer names cannot exist (and must not become database keys).
+  const auto user = username.size() <= auth::kUsernameMaxLength
+                        ? storage_.users().find_by_username_key(auth::username_key(username))
+                        : std::nullopt;
   const bool ok = auth::verify_password(user ? user->password_hash : dummy_hash_, password) && user;
-  if (!ok) {
-    record_failure(user_key, address_key, now);
-    unauthorized(kBadCredentials);
-  }
-  storage_.attempts().clear(user_key);
+  if (!ok) unauthorized(kBadCredentials);  // the reserved slots stay, as the failure
+  throttle_.succeeded(attempt);
   if (auth::password_needs_rehash(user->password_hash)) {
     storage::UserChanges changes;
     changes.password_hash = auth::hash_password(password);

@@ -6,6 +6,7 @@
 
 #include "auth/tokens.h"
 #include "storage/storage.h"
+#include "users/attempt_limits.h"
 #include "users/caller.h"
 
 namespace jogtrack::users {
@@ -16,16 +17,10 @@ struct TokenPair {
   std::int64_t expires_in = 0;
 };
 
-struct ThrottlePolicy {
-  std::int64_t window_seconds = 15 * 60;
-  std::int64_t max_failures_per_username = 10;
-  std::int64_t max_failures_per_address = 100;
-};
-
 class SessionService {
  public:
   SessionService(storage::Storage& storage, const auth::TokenService& tokens, std::int64_t refresh_ttl,
-                 ThrottlePolicy throttle = {});
+                 const LoginThrottle& throttle);
 
   // Wrong username and wrong password fail identically (401), in about the same time.
   TokenPair login(std::string_view username, std::string_view password, const std::string& client_address);
@@ -35,14 +30,12 @@ class SessionService {
   Caller authenticate(std::string_view authorization_header);
 
  private:
-  void enforce_throttle(const std::string& key, std::int64_t limit, std::int64_t now);
-  void record_failure(const std::string& user_key, const std::string& address_key, std::int64_t now);
   TokenPair issue(const storage::UserRecord& user, const std::string& family, std::int64_t now);
 
   storage::Storage& storage_;
   const auth::TokenService& tokens_;
   std::int64_t refresh_ttl_;
-  ThrottlePolicy throttle_;
+  const LoginThrottle& throttle_;
   std::string dummy_hash_;  // verified against when the username is unknown, to equalise timing
 };
 

@@ -11,7 +11,7 @@ on it; `cluster` = needs PostgreSQL, Redis and haproxy (scripts/test.sh runs it 
 Fixtures
   fake_weather   the fake Open-Meteo (session-wide, reset before every test)
   server         a jogtrack instance shared by the whole session
-  make_server    factory for an instance of a test's own (custom env, args, command wrapper), stopped after the test
+  make_server    factory for an instance of a test's own (custom env — a None value unsets —, args, command wrapper), stopped after the test
   api            a Client for `server`
 Helpers on Server: url, cli(args, input=...), log(), stop(), pid
 Helpers on Client: get/post/patch/delete(path, json=..., token=..., params=..., headers=...),
@@ -129,6 +129,9 @@ class Server:
         self.env.update({
             "JOGTRACK_LOG_LEVEL": "info",
             "JOGTRACK_THREADS": "2",
+            # Every test registers from 127.0.0.1: far above the production default (20/hour),
+            # still counted. Tests of the limit itself set their own.
+            "JOGTRACK_REGISTER_LIMIT": "1000000",
         })
         self.owns_database = BACKEND == "postgresql" and not sqlite and "JOGTRACK_DATABASE_URL" not in env
         if self.owns_database:
@@ -136,6 +139,8 @@ class Server:
         else:
             self.env["JOGTRACK_DATABASE_URL"] = f"sqlite:{workdir / 'jogtrack.db'}"
         self.env.update(env)
+        for unset in [k for k, v in self.env.items() if v is None]:  # env={"X": None}: X not set at all
+            del self.env[unset]
         BACKENDS.env_for(self.env)
         self.args = list(args)
         self.wrapper = list(wrapper)  # a command prefix, e.g. ["prlimit", "--nofile=96"] (it must exec the binary)

@@ -418,7 +418,8 @@ def test_password_change_revokes_refresh_tokens(api):
     user = api.new_user()
     second = api.login(user.username, user.password)["refresh_token"]
     new_password = "a brand new passphrase"
-    r = api.patch(f"/users/{user.user_id}", json={"password": new_password}, token=user)
+    r = api.patch(f"/users/{user.user_id}", json={"password": new_password, "current_password": user.password},
+                  token=user)
     assert r.status_code == 204, r.text
     assert_invalid_token(refresh(api, user.refresh))
     assert_invalid_token(refresh(api, second))

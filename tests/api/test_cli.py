@@ -233,6 +233,8 @@ def test_user_help(tmp_path):
     ({"JOGTRACK_WEATHER_FORECAST_URL": "ftp://x"}, [], "JOGTRACK_WEATHER_FORECAST_URL"),
     ({"JOGTRACK_WEATHER_TIMEOUT_MS": "1.5"}, [], "JOGTRACK_WEATHER_TIMEOUT_MS"),
     ({"JOGTRACK_REDIS_URL": "http://x"}, [], "JOGTRACK_REDIS_URL"),
+    ({"JOGTRACK_REGISTER_LIMIT": "-1"}, [], "JOGTRACK_REGISTER_LIMIT"),
+    ({}, ["--register-limit", "lots"], "JOGTRACK_REGISTER_LIMIT"),
 ])
 def test_bad_config_value(tmp_path, env, args, setting):
     env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'cfg.db'}", **env}
@@ -333,12 +335,14 @@ def test_generated_key_shared_by_processes_on_one_sqlite_file(make_server):
 def test_jwt_secret_file(make_server, tmp_path):
     key = tmp_path / "key"
     key.write_text("k" * 48 + "\n")
+    key.chmod(0o600)
     srv = make_server({"JOGTRACK_JWT_SECRET_FILE": str(key)})
     api = Client(srv)
     user = api.new_user()
     assert api.get("/auth/verify", token=user).status_code == 200
     short = tmp_path / "short"
     short.write_text("tiny")
+    short.chmod(0o600)
     res = run(["serve"], env={"JOGTRACK_JWT_SECRET_FILE": str(short), "JOGTRACK_LISTEN": "127.0.0.1:0",
                               "JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 's.db'}"}, cwd=tmp_path, timeout=10)
     assert res.returncode > 0 and "32" in res.stderr, res.stderr

@@ -233,7 +233,8 @@ def test_logout_and_password_change_revoke_on_every_instance(cluster):
     assert_problem(b.post("/auth/refresh", json={"refresh_token": user.refresh}), 401)
 
     other = a.login(user.username)["refresh_token"]
-    assert a.patch(f"/users/{user.user_id}", json={"password": "a brand new passphrase"},
+    assert a.patch(f"/users/{user.user_id}", json={"password": "a brand new passphrase",
+                                                   "current_password": user.password},
                    token=user).status_code == 204
     assert_problem(b.post("/auth/refresh", json={"refresh_token": other}), 401)
 

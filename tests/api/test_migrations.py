@@ -3,6 +3,12 @@ import sqlite3
 
 from test_cli import run
 
+UNDO_MIGRATION_3 = """
+    DROP INDEX login_failures_expires;
+    ALTER TABLE login_failures DROP COLUMN expires_at;
+    DELETE FROM schema_version WHERE version >= 3;
+"""
+
 
 def test_migration_2_backfills_weekly_totals_and_runs_version(tmp_path):
     db_path = tmp_path / "old.db"
@@ -11,7 +17,7 @@ def test_migration_2_backfills_weekly_totals_and_runs_version(tmp_path):
     assert first.returncode == 0, first.stderr
     # Turn the fresh database back into a version-1 one holding runs.
     db = sqlite3.connect(db_path)
-    db.executescript("""
+    db.executescript(UNDO_MIGRATION_3 + """
         DROP TABLE weekly_totals;
         DROP INDEX runs_user_date_cover;
         ALTER TABLE users DROP COLUMN runs_version;
@@ -39,4 +45,26 @@ def test_migration_2_backfills_weekly_totals_and_runs_version(tmp_path):
     assert db.execute("SELECT DISTINCT runs_version FROM users").fetchall() == [(0,)]
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "runs_user_date_cover" in indexes
+    db.close()
+
+
+def test_migration_3_gives_login_failures_an_expiry(tmp_path):
+    db_path = tmp_path / "old.db"
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{db_path}"}
+    assert run(["migrate"], env=env, cwd=tmp_path).returncode == 0
+    db = sqlite3.connect(db_path)
+    db.executescript(UNDO_MIGRATION_3)
+    db.executemany("INSERT INTO login_failures (attempt_key, at) VALUES (?, ?)",
+                   [("user:alice", 1_700_000_000), ("addr:127.0.0.1", 1_700_000_100)])
+    db.commit()
+    db.close()
+
+    res = run(["migrate"], env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    db = sqlite3.connect(db_path)
+    # they were 15-minute login failures: they stop counting 900 s after they happened
+    rows = db.execute("SELECT attempt_key, at, expires_at FROM login_failures ORDER BY at").fetchall()
+    assert rows == [("user:alice", 1_700_000_000, 1_700_000_900), ("addr:127.0.0.1", 1_700_000_100, 1_700_001_000)]
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "login_failures_expires" in indexes
     db.close()

@@ -157,8 +157,13 @@ def test_no_secret_in_responses_or_logs(make_server, log_format):
     me = keep(api.get("/auth/me", token=tokens["access_token"]))
     uid = me.json()["me"]["user_id"]
     keep(api.get(f"/users/{uid}", token=tokens["access_token"]))
-    keep(api.patch(f"/users/{uid}", json={"password": new_password}, token=tokens["access_token"]))
-    keep(api.patch(f"/users/{uid}", json={"password": "short"}, token=tokens["access_token"]))
+    changed = keep(api.patch(f"/users/{uid}", json={"password": new_password, "current_password": password},
+                             token=tokens["access_token"]))
+    assert changed.status_code == 204, changed.text
+    keep(api.patch(f"/users/{uid}", json={"password": "short", "current_password": new_password},
+                   token=tokens["access_token"]))
+    keep(api.patch(f"/users/{uid}", json={"password": password + "y", "current_password": password + "z"},
+                   token=tokens["access_token"]))  # a wrong current password (403)
     relog = keep(api.post("/auth", json={"username": name, "password": new_password}))
     refreshed = keep(api.post("/auth/refresh", json={"refresh_token": relog.json()["refresh_token"]}))
     keep(api.post("/auth/logout", json={"refresh_token": refreshed.json()["refresh_token"]}))

@@ -340,7 +340,8 @@ def test_patch_user_validation(api, body, field):
 
 def test_patch_password_equal_to_username(api):
     user = api.new_user()
-    r = api.patch(f"/users/{user.user_id}", json={"password": user.username}, token=user)
+    r = api.patch(f"/users/{user.user_id}", json={"password": user.username, "current_password": user.password},
+                  token=user)
     assert_problem(r, 400)
     assert "password" in error_fields(r)
 

@@ -18,11 +18,17 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_FALSE(cfg.redis_url.has_value());
   EXPECT_EQ(cfg.log_format, "text");
   EXPECT_EQ(cfg.max_connections, 0u);  // derived from the open-files limit at start
+  EXPECT_EQ(cfg.register_limit, 20);
 }
 
 TEST(Config, MaxConnections) {
   EXPECT_EQ(parse_config({{"JOGTRACK_MAX_CONNECTIONS", "1"}}).max_connections, 1u);
   EXPECT_EQ(parse_config({{"JOGTRACK_MAX_CONNECTIONS", "5000"}}).max_connections, 5000u);
+}
+
+TEST(Config, RegisterLimitZeroTurnsItOff) {
+  EXPECT_EQ(parse_config({{"JOGTRACK_REGISTER_LIMIT", "0"}}).register_limit, 0);
+  EXPECT_EQ(parse_config({{"JOGTRACK_REGISTER_LIMIT", "500"}}).register_limit, 500);
 }
 
 TEST(Config, ParsesListenAddresses) {
@@ -54,6 +60,8 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       {"JOGTRACK_MAX_CONNECTIONS", "1000001"},
       {"JOGTRACK_REQUEST_TIMEOUT_MS", "99"},
       {"JOGTRACK_REQUEST_TIMEOUT_MS", "60000"},  // RESTinio would close the connection first
+      {"JOGTRACK_REGISTER_LIMIT", "-1"},
+      {"JOGTRACK_REGISTER_LIMIT", "many"},
   };
   for (const auto& [key, value] : bad) {
     try {

@@ -179,24 +179,6 @@ TEST_F(RedisStores, RevokeAndRevokeAll) {
   EXPECT_EQ(tokens.rotate(c, random_hex(), now + 200, now).outcome, RotateOutcome::Rotated);  // another user
 }
 
-TEST_F(RedisStores, SlidingWindowOfFailures) {
-  RedisAttemptStore attempts(*pool_);
-  const std::string key = "test:" + random_hex();
-  const std::int64_t now = std::time(nullptr), window = 900;
-  EXPECT_EQ(attempts.failures_since(key, now - window).failures, 0);
-  attempts.record_failure(key, now, window);
-  attempts.record_failure(key, now, window);  // the same second counts twice
-  attempts.record_failure(key, now + 10, window);
-  auto w = attempts.failures_since(key, now + 20 - window);
-  EXPECT_EQ(w.failures, 3);
-  EXPECT_EQ(w.oldest_at, now);
-  w = attempts.failures_since(key, now);  // strictly after `since`
-  EXPECT_EQ(w.failures, 1);
-  EXPECT_EQ(w.oldest_at, now + 10);
-  attempts.clear(key);
-  EXPECT_EQ(attempts.failures_since(key, 0).failures, 0);
-}
-
 TEST(RedisPoolTest, UnreachableIsAClearError) {
   try {
     RedisPool pool("redis://:hunter2@127.0.0.1:1/0", 1);
