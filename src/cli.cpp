@@ -184,7 +184,7 @@ struct App {
         weather(limited_weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),
-        services{*storage, sessions, accounts, metrics, runs, reports} {
+        services{*storage, sessions, accounts, metrics, runs, reports, {cfg.cookie_secure, cfg.refresh_token_ttl}} {
     add_weather_metrics(metrics, weather_stats);
     add_connection_metrics(metrics, connection_stats);
   }
@@ -224,6 +224,7 @@ int serve(const config::Config& cfg) {
   options.request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   options.max_connections = max_connections(cfg, open_files, weather_threads(cfg));
   options.connection_stats = &app.connection_stats;
+  options.cors_origins = cfg.cors_origins;
   options.on_listening = [](const std::string& host, std::uint16_t port) {
     std::cout << "jogtrack listening on " << host << ":" << port << std::endl;
   };

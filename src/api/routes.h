@@ -1,5 +1,6 @@
 // The HTTP API: every route of SPEC §3, wired to the domain services.
 #pragma once
+#include "api/session_cookie.h"
 #include "http/router.h"
 #include "observability/metrics.h"
 #include "reports/weekly_report.h"
@@ -18,6 +19,7 @@ struct Services {
   observability::Metrics& metrics;
   runs::RunService& runs;
   reports::ReportService& reports;
+  CookieSettings cookie;  // browser sessions' refresh-token cookie
 };
 
 void add_auth_routes(http::Router& router, Services& services);
@@ -25,6 +27,9 @@ void add_user_routes(http::Router& router, Services& services);
 void add_ops_routes(http::Router& router, Services& services);
 // /results and /results/reports/weekly (run_routes.cpp).
 void add_run_routes(http::Router& router, Services& services);
+
+// /, /app, /app/{path*}, /docs: the web app and the API reference (web_routes.cpp).
+void add_web_routes(http::Router& router);
 
 http::Router build_router(Services& services);
 

@@ -37,6 +37,7 @@
 #include "http/http_version_hooks.h"
 #include "http/resilient_acceptor.h"
 #include "http/bounded_executor.h"
+#include "http/cors.h"
 #include "observability/logging.h"
 
 namespace jogtrack::http {
@@ -189,6 +190,13 @@ std::chrono::milliseconds effective_request_timeout(const ServerOptions& o) {
   return std::clamp(o.request_timeout, std::chrono::milliseconds(1), std::max(cap, std::chrono::milliseconds(1)));
 }
 
+// The headers only the web app's routes and cookie sessions read (SPEC §5).
+void read_browser_headers(const restinio::http_request_header_t& h, Request& r) {
+  if (const auto* v = h.try_get_field(restinio::http_field::cookie)) r.cookie = *v;
+  if (const auto* v = h.try_get_field(restinio::http_field::accept_encoding)) r.accept_encoding = *v;
+  if (const auto* v = h.try_get_field(restinio::http_field::if_none_match)) r.if_none_match = *v;
+}
+
 struct State;
 
 // The one catch-all request handler: RESTinio's express router would build a
@@ -235,7 +243,8 @@ struct State {
         worker(make_pool("worker", o.worker)),
         weather(make_pool("weather", o.weather)),
         hashing(make_pool("hashing", o.hashing)),
-        registration(make_pool("registration", o.registration)) {}
+        registration(make_pool("registration", o.registration)),
+        cors(o.cors_origins) {}
 
   const ServerOptions& opts;
   const Router& router;
@@ -260,6 +269,7 @@ struct State {
   BoundedExecutor hashing;
   BoundedExecutor registration;
   asio::io_context* io = nullptr;  // the I/O threads' context, set before serving
+  const CorsPolicy cors;
 
   BoundedExecutor& executor_for(Pool pool) {
     switch (pool) {
@@ -287,6 +297,11 @@ struct State {
 
   void on_request(restinio::request_handle_t req, Clock::time_point arrival);
   void dispatch(const restinio::request_handle_t& req, Request r, const Route& route, Clock::time_point t0);
+  bool is_listed_preflight(const restinio::http_request_header_t& h, const Request& r) const {
+    const auto* method = h.try_get_field(restinio::http_field::access_control_request_method);
+    return CorsPolicy::is_preflight(r.method, r.origin, method ? *method : std::string_view{}) &&
+           cors.allows(r.origin);
+  }
   void run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route, Clock::time_point t0);
   void respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label, Response resp,
                Clock::time_point t0, bool close = false);
@@ -307,6 +322,20 @@ restinio::request_handling_status_t CatchAll::operator()(restinio::request_handl
   return restinio::request_accepted();
 }
 
+// HEAD (RFC 9110 §9.3.2): the headers GET would send, Content-Length
+// included, and no body. The handler answers as for GET; the body is dropped here.
+bool is_head(const Request& r) { return r.method == "HEAD"; }
+
+template <typename Builder>
+void add_headers(Builder& builder, const Request& r, Response& resp, bool close) {
+  builder.append_header(restinio::http_field::date, http_date());
+  if (!resp.content_type.empty())
+    builder.append_header(restinio::http_field::content_type, std::move(resp.content_type));
+  builder.append_header("X-Request-Id", r.request_id);
+  for (auto& [name, value] : resp.headers) builder.append_header(std::move(name), std::move(value));
+  if (close) builder.connection_close();
+}
+
 void State::respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label,
                     Response resp, Clock::time_point t0, bool close) {
   bool handed_over = false;
@@ -315,22 +344,29 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
       spdlog::error("request {}: handler returned invalid status {}", r.request_id, resp.status);
       resp = problem_response(500, "Internal Server Error", "internal error");
     }
-    auto builder = req->create_response(restinio::http_status_line_t{
-        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)});
-    builder.append_header(restinio::http_field::date, http_date());
-    if (!resp.content_type.empty())
-      builder.append_header(restinio::http_field::content_type, std::move(resp.content_type));
-    builder.append_header("X-Request-Id", r.request_id);
-    for (auto& [name, value] : resp.headers) builder.append_header(std::move(name), std::move(value));
-    if (close || draining.load(std::memory_order_relaxed)) builder.connection_close();
-    builder.set_body(std::move(resp.body));
+    const restinio::http_status_line_t status_line{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)};
+    close = close || draining.load(std::memory_order_relaxed);
+    cors.decorate(resp, r.origin);
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     metrics.observe_request(r.method, route_label, resp.status, seconds);
     observability::log_access({r.method, route_label, resp.status, seconds * 1000.0, r.request_id, r.remote_ip});
 
-    handed_over = true;  // from here on the write notificator releases the in-flight slot
-    builder.done([this](const asio::error_code&) { release(); });
+    auto on_written = [this](const asio::error_code&) { release(); };
+    if (is_head(r)) {
+      auto builder = req->create_response<restinio::user_controlled_output_t>(status_line);
+      add_headers(builder, r, resp, close);
+      builder.set_content_length(resp.body.size());
+      handed_over = true;  // from here on the write notificator releases the in-flight slot
+      builder.done(on_written);
+    } else {
+      auto builder = req->create_response(status_line);
+      add_headers(builder, r, resp, close);
+      builder.set_body(std::move(resp.body));
+      handed_over = true;
+      builder.done(on_written);
+    }
   } catch (const std::exception& e) {
     spdlog::error("request {}: could not send the response: {}", r.request_id, e.what());
     if (!handed_over) release();
@@ -386,6 +422,7 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     r.remote_ip = req->remote_endpoint().address().to_string();
   } catch (const std::exception&) {
   }
+  if (const auto* origin = h.try_get_field(restinio::http_field::origin)) r.origin = *origin;  // CORS, every answer
 
   try {
     // The parsed version, copied into the header by http_version_hooks.h.
@@ -411,6 +448,10 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     r.path = std::move(*path);
 
     MatchResult m = router.match(r.method, r.path);
+    if (m.path_known && is_listed_preflight(h, r)) {
+      respond(req, r, m.pattern, cors.preflight(m.allowed), t0);
+      return;
+    }
     if (!m.found()) {
       if (m.path_known) {
         Response resp = problem_response(405, "Method Not Allowed",
@@ -458,6 +499,7 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     }
     r.path_params = std::move(m.params);
     if (const auto* auth = h.try_get_field(restinio::http_field::authorization)) r.authorization = *auth;
+    read_browser_headers(h, r);
     // The request object is ours alone and its body is not read again: take it
     // instead of copying (body() is const only by interface; the member is not).
     r.body = std::move(const_cast<std::string&>(body));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "http/connection_stats.h"
 #include "http/router.h"
@@ -30,6 +31,7 @@ struct ServerOptions {
   PoolLimits hashing{1, 64};       // Pool::Hashing handlers
   PoolLimits registration{1, 8, true};  // Pool::Registration handlers
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 (see serve())
+  std::vector<std::string> cors_origins;   // see CorsPolicy; empty = same origin only
   std::chrono::seconds read_timeout{30}, handle_timeout{60}, write_timeout{30};
   // Every request's deadline, from its arrival. Kept below handle_timeout
   // (serve() clamps it to handle_timeout - 5 s): past handle_timeout RESTinio
@@ -56,6 +58,9 @@ struct ServerOptions {
 //  - X-Request-Id on every response: a valid incoming one (1..64 chars of
 //    [A-Za-z0-9._-]) is kept, else 16 random hex chars;
 //  - 400 for malformed percent-encoding in the path;
+//  - a CORS preflight (OPTIONS + Origin + Access-Control-Request-Method) from
+//    a listed origin on a known path: 204 (CorsPolicy); from anyone else it
+//    goes on like any OPTIONS request;
 //  - 404, or 405 + Allow, from the router (HEAD/OPTIONS: 405 unless registered);
 //  - 503 while draining;
 //  - 413 for a body over max_body_bytes. Bodies over max(1 MiB,
@@ -68,9 +73,12 @@ struct ServerOptions {
 //  - 503 + Retry-After: 1 when the route's pool has no idle thread and its
 //    queue is full, or when the request's deadline passed while it waited in
 //    the queue (its handler is then never run);
-//  - then the route's handler, in its Pool. ApiError -> problem via
+//  - then the route's handler, in its Pool. A HEAD answer is the handler's
+//    answer with its Content-Length but without its body; ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).
+// Every answer gets CorsPolicy::decorate (Vary: Origin, and for a listed
+// origin Access-Control-Allow-Origin / -Expose-Headers).
 // Metrics and one access log line for every answered request.
 // HTTP versions (made visible by http_version_hooks.h): HTTP/0.9, i.e. a
 // request line without a version, gets 400 and versions above 1.1 get 505,

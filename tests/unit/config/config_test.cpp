@@ -19,6 +19,8 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_EQ(cfg.log_format, "text");
   EXPECT_EQ(cfg.max_connections, 0u);  // derived from the open-files limit at start
   EXPECT_EQ(cfg.register_limit, 20);
+  EXPECT_TRUE(cfg.cookie_secure);
+  EXPECT_TRUE(cfg.cors_origins.empty());
 }
 
 TEST(Config, MaxConnections) {
@@ -62,6 +64,20 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       {"JOGTRACK_REQUEST_TIMEOUT_MS", "60000"},  // RESTinio would close the connection first
       {"JOGTRACK_REGISTER_LIMIT", "-1"},
       {"JOGTRACK_REGISTER_LIMIT", "many"},
+      {"JOGTRACK_COOKIE_SECURE", "yes"},
+      {"JOGTRACK_CORS_ORIGINS", "*"},
+      {"JOGTRACK_CORS_ORIGINS", "app.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com/"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com/app"},
+      {"JOGTRACK_CORS_ORIGINS", "https://*.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "https://user@app.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "ftp://app.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com:0"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com:99999"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com:"},
+      {"JOGTRACK_CORS_ORIGINS", "https://"},
+      {"JOGTRACK_CORS_ORIGINS", "null"},
+      {"JOGTRACK_CORS_ORIGINS", "https://ok.example, https://bad_host.example"},
   };
   for (const auto& [key, value] : bad) {
     try {
@@ -76,6 +92,17 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
 TEST(Config, RequestTimeout) {
   EXPECT_EQ(parse_config({{"JOGTRACK_REQUEST_TIMEOUT_MS", "2000"}}).request_timeout_ms, 2000);
   EXPECT_EQ(parse_config({{"JOGTRACK_REQUEST_TIMEOUT_MS", "55000"}}).request_timeout_ms, 55000);
+}
+
+TEST(Config, BrowserSettings) {
+  EXPECT_FALSE(parse_config({{"JOGTRACK_COOKIE_SECURE", "false"}}).cookie_secure);
+  EXPECT_TRUE(parse_config({{"JOGTRACK_COOKIE_SECURE", "true"}}).cookie_secure);
+  const Config cfg = parse_config(
+      {{"JOGTRACK_CORS_ORIGINS", " https://App.Example.com:443 ,http://127.0.0.1:5173,,https://app.example.com, "
+                                 "http://[::1]:8080, http://localhost:80"}});
+  EXPECT_EQ(cfg.cors_origins, (std::vector<std::string>{"https://app.example.com", "http://127.0.0.1:5173",
+                                                        "http://[::1]:8080", "http://localhost"}));
+  EXPECT_TRUE(parse_config({{"JOGTRACK_CORS_ORIGINS", ""}}).cors_origins.empty());
 }
 
 TEST(Config, EverySettingHasAFlagNamedLikeItsVariable) {
