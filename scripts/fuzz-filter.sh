@@ -15,7 +15,7 @@ jobs="${FUZZ_BUILD_JOBS:-1}"
 cmake -S "$root" -B "$build" \
   -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DJOGTRACK_FUZZ=ON -DJOGTRACK_TESTS=OFF -DJOGTRACK_BENCH=OFF
+  -DJOGTRACK_FUZZ=ON -DJOGTRACK_TESTS=OFF -DJOGTRACK_BENCH=OFF -DJOGTRACK_WEB=OFF
 cmake --build "$build" --target fuzz_filter -j"$jobs"
 
 # New inputs go to a scratch corpus in the build dir; the seeds in the source

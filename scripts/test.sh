@@ -62,7 +62,10 @@ run_suite build release
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
   echo "== build (ASan + UBSan)"
-  BUILD_TYPE=Debug scripts/build.sh build-asan -DJOGTRACK_SANITIZE=ON
+  # The web app is the release build's (its files are data: no need to build them twice).
+  web_dist=()
+  [ ! -d build/webapp/dist ] || web_dist=(-DJOGTRACK_WEB_DIST="$root/build/webapp/dist")
+  BUILD_TYPE=Debug scripts/build.sh build-asan -DJOGTRACK_SANITIZE=ON "${web_dist[@]}"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   export JOGTRACK_TEST_SLOW=1

@@ -26,6 +26,9 @@ void add_ops_routes(http::Router& router, Services& services);
 // /results and /results/reports/weekly (run_routes.cpp).
 void add_run_routes(http::Router& router, Services& services);
 
+// /, /app, /app/{path*}, /docs: the web app and the API reference (web_routes.cpp).
+void add_web_routes(http::Router& router);
+
 http::Router build_router(Services& services);
 
 }  // namespace jogtrack::api

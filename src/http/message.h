@@ -22,6 +22,10 @@ struct Request {
   std::string body;
   std::string content_type;
   std::string authorization;  // Authorization header value or empty
+  // For the browser-facing routes (web app, cookie sessions); empty when absent.
+  std::string cookie;           // Cookie
+  std::string accept_encoding;  // Accept-Encoding
+  std::string if_none_match;    // If-None-Match
   std::string remote_ip;
   std::string request_id;
 
@@ -62,7 +66,8 @@ using Handler = std::function<Response(const Request&)>;
 
 struct Route {
   std::string method;   // "GET", "POST", "PATCH", "DELETE"
-  std::string pattern;  // "/results/{id}" — {name} matches one non-empty path segment
+  std::string pattern;  // "/results/{id}" — {name} matches one non-empty path segment; a last
+                        // segment {name*} matches the rest of the path (see Router)
   Handler handler;
   Pool pool = Pool::Worker;
 };

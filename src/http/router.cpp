@@ -11,6 +11,7 @@ namespace jogtrack::http {
 struct Router::Node {
   std::vector<std::pair<std::string, std::unique_ptr<Node>>> literals;  // few children: linear scan
   std::unique_ptr<Node> param;
+  std::unique_ptr<Node> tail;  // a last {name*} segment: matches the rest of the path
   std::vector<const Route*> routes;  // routes ending here, one per method
 
   Node* literal(std::string_view seg) const {
@@ -22,9 +23,14 @@ struct Router::Node {
 
 namespace {
 
+bool is_tail_segment(std::string_view seg) {
+  return seg.size() >= 4 && seg.front() == '{' && seg.ends_with("*}") &&
+         seg.substr(1, seg.size() - 3).find_first_of("{}/*") == std::string_view::npos;
+}
+
 bool is_param_segment(std::string_view seg) {
   return seg.size() >= 3 && seg.front() == '{' && seg.back() == '}' &&
-         seg.substr(1, seg.size() - 2).find_first_of("{}/") == std::string_view::npos;
+         seg.substr(1, seg.size() - 2).find_first_of("{}/*") == std::string_view::npos;
 }
 
 int hex_value(char c) {
@@ -90,21 +96,26 @@ std::string_view valid_utf8(std::string_view s, std::string& storage) {
 const Router::Node* Router::find_node(const Router::Node* node, std::string_view rest, std::vector<std::string>& params) {
   const auto slash = rest.find('/');
   const std::string_view seg = rest.substr(0, slash);
-  if (seg.empty()) return nullptr;
-  const bool last = slash == std::string_view::npos;
-  const std::string_view next = last ? std::string_view{} : rest.substr(slash + 1);
+  if (!seg.empty()) {
+    const bool last = slash == std::string_view::npos;
+    const std::string_view next = last ? std::string_view{} : rest.substr(slash + 1);
 
-  auto descend = [&](const Router::Node* child) -> const Router::Node* {
-    if (last) return child->routes.empty() ? nullptr : child;
-    return find_node(child, next, params);
-  };
+    auto descend = [&](const Router::Node* child) -> const Router::Node* {
+      if (last) return child->routes.empty() ? nullptr : child;
+      return find_node(child, next, params);
+    };
 
-  if (const Router::Node* lit = node->literal(seg))
-    if (const Router::Node* found = descend(lit)) return found;
-  if (node->param) {
-    params.emplace_back(seg);
-    if (const Router::Node* found = descend(node->param.get())) return found;
-    params.pop_back();
+    if (const Router::Node* lit = node->literal(seg))
+      if (const Router::Node* found = descend(lit)) return found;
+    if (node->param) {
+      params.emplace_back(seg);
+      if (const Router::Node* found = descend(node->param.get())) return found;
+      params.pop_back();
+    }
+  }
+  if (node->tail) {
+    params.emplace_back(rest);
+    return node->tail.get();
   }
   return nullptr;
 }
@@ -139,11 +150,17 @@ void Router::add(Route route) {
       const auto slash = rest.find('/');
       const std::string_view seg = rest.substr(0, slash);
       if (seg.empty()) throw std::invalid_argument("route pattern has an empty segment: '" + route.pattern + "'");
-      if (is_param_segment(seg)) {
+      if (is_tail_segment(seg)) {
+        if (slash != std::string_view::npos)
+          throw std::invalid_argument("a {name*} segment must be the last one: '" + route.pattern + "'");
+        if (!node->tail) node->tail = std::make_unique<Node>();
+        node = node->tail.get();
+      } else if (is_param_segment(seg)) {
         if (!node->param) node->param = std::make_unique<Node>();
         node = node->param.get();
       } else if (seg.find_first_of("{}") != std::string_view::npos) {
-        throw std::invalid_argument("route pattern segment must be literal or {name}: '" + route.pattern + "'");
+        throw std::invalid_argument("route pattern segment must be literal, {name} or a last {name*}: '" +
+                                    route.pattern + "'");
       } else {
         Node* child = node->literal(seg);
         if (!child) {
@@ -168,8 +185,8 @@ MatchResult Router::match(std::string_view method, std::string_view path) const 
   MatchResult result;
   if (path.empty() || path.front() != '/') return result;
   const Node* node = nullptr;
-  if (path == "/") {
-    node = root_->routes.empty() ? nullptr : root_.get();
+  if (path == "/" && !root_->routes.empty()) {
+    node = root_.get();
   } else {
     node = find_node(root_.get(), path.substr(1), result.params);
   }

@@ -39,6 +39,11 @@ struct MatchResult {
 //  - the path is matched first; the most specific path that exists decides,
 //    then the method: no route for it -> path_known (405);
 //  - an empty segment never matches: "/users/" and "//users" are not found;
+//  - a last segment {name*} (a tail) matches whatever follows the '/' before
+//    it, empty or several segments: "/app/{path*}" matches "/app/", "/app/runs"
+//    and "/app/assets/x.js" (param "", "runs", "assets/x.js") but not "/app".
+//    It is tried after literals and {name}, so "/app/x" can still be its own
+//    route. It serves the web app's client-side routes, which have any depth;
 //  - HEAD and OPTIONS are not special: unless registered they get 405.
 // add() is for setup; match() and list() are thread-safe const calls.
 class Router {
@@ -49,7 +54,7 @@ class Router {
   Router& operator=(Router&&) noexcept;
 
   // A valid pattern is "/" or '/'-separated non-empty segments, each either
-  // literal text (no braces) or a whole "{name}". Throws std::invalid_argument
+  // literal text (no braces) or a whole "{name}"; the last may be "{name*}". Throws std::invalid_argument
   // for any other pattern, a method that is not upper-case letters/'-', an
   // empty handler, or a method+pattern already registered (param names do
   // not count: "/users/{id}" and "/users/{other}" are the same path).

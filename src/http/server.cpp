@@ -133,6 +133,13 @@ bool is_json_content_type(std::string_view ct) {
 
 bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
 
+// The headers only the web app's routes and cookie sessions read (SPEC §5).
+void read_browser_headers(const restinio::http_request_header_t& h, Request& r) {
+  if (const auto* v = h.try_get_field(restinio::http_field::cookie)) r.cookie = *v;
+  if (const auto* v = h.try_get_field(restinio::http_field::accept_encoding)) r.accept_encoding = *v;
+  if (const auto* v = h.try_get_field(restinio::http_field::if_none_match)) r.if_none_match = *v;
+}
+
 struct State;
 
 // The one catch-all request handler: RESTinio's express router would build a
@@ -198,6 +205,20 @@ restinio::request_handling_status_t CatchAll::operator()(restinio::request_handl
   return restinio::request_accepted();
 }
 
+// HEAD (RFC 9110 §9.3.2): the headers GET would send, Content-Length
+// included, and no body. The handler answers as for GET; the body is dropped here.
+bool is_head(const Request& r) { return r.method == "HEAD"; }
+
+template <typename Builder>
+void add_headers(Builder& builder, const Request& r, Response& resp, bool close) {
+  builder.append_header(restinio::http_field::date, http_date());
+  if (!resp.content_type.empty())
+    builder.append_header(restinio::http_field::content_type, std::move(resp.content_type));
+  builder.append_header("X-Request-Id", r.request_id);
+  for (auto& [name, value] : resp.headers) builder.append_header(std::move(name), std::move(value));
+  if (close) builder.connection_close();
+}
+
 void State::respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label,
                     Response resp, Clock::time_point t0, bool close) {
   bool handed_over = false;
@@ -206,22 +227,28 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
       spdlog::error("request {}: handler returned invalid status {}", r.request_id, resp.status);
       resp = problem_response(500, "Internal Server Error", "internal error");
     }
-    auto builder = req->create_response(restinio::http_status_line_t{
-        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)});
-    builder.append_header(restinio::http_field::date, http_date());
-    if (!resp.content_type.empty())
-      builder.append_header(restinio::http_field::content_type, std::move(resp.content_type));
-    builder.append_header("X-Request-Id", r.request_id);
-    for (auto& [name, value] : resp.headers) builder.append_header(std::move(name), std::move(value));
-    if (close || draining.load(std::memory_order_relaxed)) builder.connection_close();
-    builder.set_body(std::move(resp.body));
+    const restinio::http_status_line_t status_line{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)};
+    close = close || draining.load(std::memory_order_relaxed);
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     metrics.observe_request(r.method, route_label, resp.status, seconds);
     observability::log_access({r.method, route_label, resp.status, seconds * 1000.0, r.request_id, r.remote_ip});
 
-    handed_over = true;  // from here on the write notificator releases the in-flight slot
-    builder.done([this](const asio::error_code&) { release(); });
+    auto on_written = [this](const asio::error_code&) { release(); };
+    if (is_head(r)) {
+      auto builder = req->create_response<restinio::user_controlled_output_t>(status_line);
+      add_headers(builder, r, resp, close);
+      builder.set_content_length(resp.body.size());
+      handed_over = true;  // from here on the write notificator releases the in-flight slot
+      builder.done(on_written);
+    } else {
+      auto builder = req->create_response(status_line);
+      add_headers(builder, r, resp, close);
+      builder.set_body(std::move(resp.body));
+      handed_over = true;
+      builder.done(on_written);
+    }
   } catch (const std::exception& e) {
     spdlog::error("request {}: could not send the response: {}", r.request_id, e.what());
     if (!handed_over) release();
@@ -322,6 +349,7 @@ void State::on_request(restinio::request_handle_t req) {
     r.query = std::move(*query);
     r.path_params = std::move(m.params);
     if (const auto* auth = h.try_get_field(restinio::http_field::authorization)) r.authorization = *auth;
+    read_browser_headers(h, r);
     // The request object is ours alone and its body is not read again: take it
     // instead of copying (body() is const only by interface; the member is not).
     r.body = std::move(const_cast<std::string&>(body));

@@ -41,7 +41,8 @@ struct ServerOptions {
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
 //    (parameters allowed, case-insensitive);
 //  - 400 for malformed percent-encoding in the query;
-//  - then the route's handler, in its Pool. ApiError -> problem via
+//  - then the route's handler, in its Pool. A HEAD answer is the handler's
+//    answer with its Content-Length but without its body; ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).
 // Metrics and one access log line for every answered request.

@@ -164,6 +164,69 @@ TEST(Router, RejectsBadRoutes) {
   EXPECT_NO_THROW(r.add({"DELETE", "/users/{id}", ok(), Pool::Worker}));
 }
 
+TEST(Router, TailMatchesTheRestOfThePath) {
+  Router r;
+  r.add({"GET", "/app/{path*}", ok(), Pool::Inline});
+  r.add({"GET", "/app", ok(), Pool::Inline});
+  auto m = r.match("GET", "/app/");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.route->pattern, "/app/{path*}");
+  EXPECT_EQ(m.params, (std::vector<std::string>{""}));
+  m = r.match("GET", "/app/runs");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.params, (std::vector<std::string>{"runs"}));
+  m = r.match("GET", "/app/assets/index-1a2b.js");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.params, (std::vector<std::string>{"assets/index-1a2b.js"}));
+  // Empty segments inside the tail are the handler's business.
+  m = r.match("GET", "/app//users/12/");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.params, (std::vector<std::string>{"/users/12/"}));
+  // "/app" is a route of its own, not an empty tail.
+  m = r.match("GET", "/app");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.route->pattern, "/app");
+  EXPECT_FALSE(r.match("GET", "/apps").found());
+  EXPECT_FALSE(r.match("GET", "/").found());
+}
+
+TEST(Router, TailComesAfterLiteralsAndParams) {
+  Router r;
+  r.add({"GET", "/app/{path*}", ok(), Pool::Inline});
+  r.add({"GET", "/app/{id}/edit", ok(), Pool::Inline});
+  r.add({"POST", "/app/x", ok(), Pool::Inline});
+  auto m = r.match("GET", "/app/7/edit");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.route->pattern, "/app/{id}/edit");
+  EXPECT_EQ(m.params, (std::vector<std::string>{"7"}));
+  // The param branch fails deeper: backtrack to the tail, with no stale params.
+  m = r.match("GET", "/app/7/view");
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.route->pattern, "/app/{path*}");
+  EXPECT_EQ(m.params, (std::vector<std::string>{"7/view"}));
+  // A literal that exists only for another method decides the path: 405.
+  m = r.match("GET", "/app/x");
+  EXPECT_FALSE(m.found());
+  EXPECT_TRUE(m.path_known);
+  EXPECT_EQ(m.allow_header(), "POST");
+  // Method mismatch on the tail itself.
+  m = r.match("DELETE", "/app/runs/3");
+  EXPECT_TRUE(m.path_known);
+  EXPECT_EQ(m.pattern, "/app/{path*}");
+  EXPECT_EQ(m.allow_header(), "GET");
+}
+
+TEST(Router, TailMustBeLastAndWellFormed) {
+  Router r;
+  EXPECT_THROW(r.add({"GET", "/a/{rest*}/b", ok(), Pool::Inline}), std::invalid_argument);
+  EXPECT_THROW(r.add({"GET", "/a/{*}", ok(), Pool::Inline}), std::invalid_argument);
+  EXPECT_THROW(r.add({"GET", "/a/{re*st*}", ok(), Pool::Inline}), std::invalid_argument);
+  EXPECT_THROW(r.add({"GET", "/a/x{rest*}", ok(), Pool::Inline}), std::invalid_argument);
+  r.add({"GET", "/a/{rest*}", ok(), Pool::Inline});
+  EXPECT_THROW(r.add({"GET", "/a/{other*}", ok(), Pool::Inline}), std::invalid_argument);  // same shape
+  EXPECT_NO_THROW(r.add({"HEAD", "/a/{rest*}", ok(), Pool::Inline}));
+}
+
 TEST(Router, ListInRegistrationOrder) {
   const Router r = make_router();
   const auto l = r.list();

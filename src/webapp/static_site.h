@@ -1,0 +1,35 @@
+// How the browser-facing pages are answered: the app under /app/, /docs, redirects, caching and security headers.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "http/message.h"
+
+namespace jogtrack::webapp {
+
+// Content-Security-Policy of every page: scripts only from this origin;
+// inline styles allowed (the docs UI and the chart set style attributes).
+inline constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+// GET/HEAD /app/{path*}, `path` being what follows "/app/": the embedded file
+// at that path; else, outside assets/, the app's index.html (the app routes
+// on the client); a missing file under assets/ is a 404 problem.
+http::Response app_page(const http::Request& request, std::string_view path);
+
+// GET/HEAD /docs: the API reference page (docs.html).
+http::Response docs_page(const http::Request& request);
+
+// 302 to `location`, keeping the request's query string.
+http::Response redirect(const http::Request& request, std::string_view location);
+
+// Accept-Encoding allows gzip (RFC 9110 §12.5.3: "gzip", "x-gzip" or "*"
+// with a q-value above 0).
+bool accepts_gzip(std::string_view accept_encoding);
+
+// If-None-Match matches `etag` (weak comparison, RFC 9110 §13.1.2), or is "*".
+bool none_match(std::string_view if_none_match, std::string_view etag);
+
+}  // namespace jogtrack::webapp
