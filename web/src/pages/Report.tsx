@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { session } from '../api/session';
 import type { User, WeekSummary } from '../api/types';
@@ -6,7 +7,7 @@ import { FilterBox } from '../components/FilterBox';
 import { Pager } from '../components/Pager';
 import { SortHeader } from '../components/SortHeader';
 import { SubjectPicker } from '../components/SubjectPicker';
-import { WeeklyChart } from '../components/WeeklyChart';
+import type { WeeklyChart as WeeklyChartType } from '../components/WeeklyChart';
 import { formatKm, formatKmh, formatPaceFromSpeed } from '../lib/format';
 import { column, type SortColumn } from '../lib/listState';
 import { useList } from '../lib/useList';
@@ -24,6 +25,7 @@ export function Report({ subject, onSubject }: { subject: User | null; onSubject
   );
   const sort = (c: SortColumn) => list.dispatch({ type: 'sort', column: c });
   const s = list.state.sort;
+  const WeeklyChart = useChart();
 
   return (
     <main id="main">
@@ -38,7 +40,7 @@ export function Report({ subject, onSubject }: { subject: User | null; onSubject
         example="date ge 2024-01-01"
       />
       <ErrorAlert error={list.error} />
-      {list.items && list.items.length > 0 && <WeeklyChart weeks={list.items} />}
+      {list.items && list.items.length > 0 && (WeeklyChart ? <WeeklyChart weeks={list.items} /> : <div class="chart" />)}
       <div class="table-wrap" aria-busy={list.loading}>
         <table>
           <caption class="sr-only">Weekly totals</caption>
@@ -74,4 +76,16 @@ export function Report({ subject, onSubject }: { subject: User | null; onSubject
       <Pager info={list.info} noun={['week', 'weeks']} onPage={(p) => list.dispatch({ type: 'page', page: p })} />
     </main>
   );
+}
+
+/**
+ * Chart.js is most of the app's code and only this page needs it: it loads
+ * on the first visit here, so the runs page comes up sooner.
+ */
+function useChart(): typeof WeeklyChartType | null {
+  const [chart, setChart] = useState<{ C: typeof WeeklyChartType } | null>(null);
+  useEffect(() => {
+    void import('../components/WeeklyChart').then((m) => setChart({ C: m.WeeklyChart }));
+  }, []);
+  return chart?.C ?? null;
 }
