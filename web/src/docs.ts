@@ -7,6 +7,7 @@ SwaggerUIBundle({
   url: '/openapi.json',
   dom_id: '#swagger',
   deepLinking: true,
-  // Requests made with "Try it out" go to this same server.
+  // "Try it out" calls this same server; it stays one click away rather
+  // than open on every operation.
   tryItOutEnabled: false,
 });

@@ -58,7 +58,7 @@ export function Report({ subject, onSubject }: { subject: User | null; onSubject
               <tr key={`${w.year}-${w.week}`}>
                 <td class="nowrap">
                   {w.year}-W{String(w.week).padStart(2, '0')}
-                  <span class="muted"> from {w.week_start}</span>
+                  <span class="sub"> from {w.week_start}</span>
                 </td>
                 <td class="num">{w.runs}</td>
                 <td class="num nowrap">{formatKm(w.total_distance)} km</td>

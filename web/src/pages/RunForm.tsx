@@ -22,7 +22,7 @@ export function RunForm({
 }: {
   run: Run | null;
   userId: number | undefined;
-  onSaved: () => void;
+  onSaved: (run: Run) => void;
   onCancel: () => void;
 }) {
   const [date, setDate] = useState(run?.date ?? today());
@@ -61,9 +61,9 @@ export function RunForm({
     setBusy(true);
     setError(null);
     try {
-      if (!run) await api('POST', '/results', { body, query: { user_id: userId } });
-      else if (Object.keys(body).length) await api('PATCH', `/results/${run.result_id}`, { body });
-      onSaved();
+      if (!run) onSaved((await api<Run>('POST', '/results', { body, query: { user_id: userId } })).data);
+      else if (Object.keys(body).length) onSaved((await api<Run>('PATCH', `/results/${run.result_id}`, { body })).data);
+      else onSaved(run);
     } catch (err) {
       setError(toApiError(err));
       setBusy(false);

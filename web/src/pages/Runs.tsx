@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { ApiError } from '../api/http';
 import { session } from '../api/session';
@@ -32,6 +32,15 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
   const [deleting, setDeleting] = useState<Run | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [status, setStatus] = useState('');
+  const addButton = useRef<HTMLButtonElement>(null);
+  const formWasOpen = useRef(false);
+  useEffect(() => {
+    // The form is gone (saved or cancelled): put focus back where it started
+    // rather than losing it to the page.
+    if (editing === null && formWasOpen.current) addButton.current?.focus();
+    formWasOpen.current = editing !== null;
+  }, [editing]);
   const sort = (c: SortColumn) => list.dispatch({ type: 'sort', column: c });
 
   const remove = async () => {
@@ -40,6 +49,7 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
     try {
       await api('DELETE', `/results/${deleting.result_id}`);
       setActionError(null);
+      setStatus(`The run of ${deleting.date} has been deleted.`);
       list.reload();
     } catch (e) {
       setActionError(toApiError(e));
@@ -54,9 +64,11 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
       <div class="page-head">
         <h1 tabIndex={-1}>{whose}</h1>
         <button
+          ref={addButton}
           type="button"
           onClick={() => {
             setActionError(null);
+            setStatus('');
             setEditing('new');
           }}
           disabled={editing !== null}
@@ -71,7 +83,8 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
           run={editing === 'new' ? null : editing}
           userId={userId}
           onCancel={() => setEditing(null)}
-          onSaved={() => {
+          onSaved={(run) => {
+            setStatus(`The run of ${run.date} has been saved.`);
             setEditing(null);
             list.reload();
           }}
@@ -84,6 +97,7 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
         example="date ge 2024-01-01 and distance gt 5000"
       />
       {editing === null && <ErrorAlert error={actionError ?? list.error} />}
+      <p class="status" role="status">{status}</p>
       <div class="table-wrap" aria-busy={list.loading}>
         <table>
           <caption class="sr-only">{whose}</caption>
