@@ -34,6 +34,13 @@ export function RunForm({
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
 
+  const locate = () =>
+    navigator.geolocation.getCurrentPosition(
+      (p) => setLocation(`${p.coords.latitude.toFixed(4)} ${p.coords.longitude.toFixed(4)}`),
+      () => setError('Your browser did not give a location. Type it as latitude and longitude instead.'),
+      { timeout: 10_000 },
+    );
+
   const submit = async (e: Event) => {
     e.preventDefault();
     const distance = parseKm(km);
@@ -96,6 +103,11 @@ export function RunForm({
           <input id="rf-location" type="text" required placeholder="52.52 13.40" aria-describedby="rf-location-hint"
             value={location} onInput={(e) => setLocation(e.currentTarget.value)} />
           <p class="hint" id="rf-location-hint">Latitude and longitude, e.g. 52.52 13.40</p>
+          {'geolocation' in navigator && (
+            <button type="button" class="small secondary" onClick={locate}>
+              Use my location
+            </button>
+          )}
         </div>
         <div class="actions">
           <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
