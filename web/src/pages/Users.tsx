@@ -103,9 +103,9 @@ export function Users() {
           <tbody>
             {list.items?.map((u) => (
               <tr key={u.user_id}>
-                <td>{u.username}</td>
+                <td class="nowrap">{u.username}</td>
                 <td>{u.name ?? ''}</td>
-                <td class="break">{u.email ?? ''}</td>
+                <td>{u.email ?? ''}</td>
                 <td>
                   {admin ? (
                     <select
