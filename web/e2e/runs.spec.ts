@@ -200,3 +200,28 @@ test('journey 8: distance in km, time as h:mm:ss, pace as m:ss per km, speed in 
   await expectKmh(weeks, await cell(row, 'Average speed'), 'Average speed', 26100 / 7830);
   await expect(await cell(row, 'Average pace')).toHaveText(exactly('5:00'));
 });
+
+test('runs: the total count, and Previous page / Next page', async ({ page, api }) => {
+  const me = await api.register();
+  for (let day = 1; day <= 12; day++) {
+    await api.addRun(me, { date: `2024-01-${String(day).padStart(2, '0')}`, distance: 1000 * day, time: 300 * day, location: BERLIN });
+  }
+  await signIn(page, me, '/app/runs');
+  const runs = table(page);
+  const previous = page.getByRole('button', { name: 'Previous page', exact: true });
+  const next = page.getByRole('button', { name: 'Next page', exact: true });
+
+  await expect(dataRows(runs)).toHaveCount(10); // the API's default page size
+  await expect(page.getByText(/(^|\D)12 (runs|results)\b|\btotal\D{0,20}\b12\b/i).first()).toBeVisible();
+  await expect(previous).toBeDisabled();
+  await expect(next).toBeEnabled();
+
+  await next.click();
+  await expect(dataRows(runs)).toHaveCount(2);
+  await expect(next).toBeDisabled();
+  await expect(previous).toBeEnabled();
+
+  await previous.click();
+  await expect(dataRows(runs)).toHaveCount(10);
+  await expect(previous).toBeDisabled();
+});
