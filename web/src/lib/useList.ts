@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { ApiError, ApiResponse } from '../api/http';
 import { toApiError } from '../components/ErrorAlert';
 import { initialListState, listQuery, listReducer } from './listState';
@@ -21,8 +21,17 @@ export function useList<T>(
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const [version, setVersion] = useState(0);
+  const lastKey = useRef(key);
 
   useEffect(() => {
+    // Another user's list starts on its first page.
+    if (key !== lastKey.current) {
+      lastKey.current = key;
+      if (state.page !== 0) {
+        dispatch({ type: 'page', page: 0 });
+        return;
+      }
+    }
     let live = true;
     setLoading(true);
     load(listQuery(state, PAGE_SIZE))
