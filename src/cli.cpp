@@ -109,7 +109,7 @@ struct App {
         weather(weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),
-        services{*storage, sessions, accounts, metrics, runs, reports} {
+        services{*storage, sessions, accounts, metrics, runs, reports, {cfg.cookie_secure, cfg.refresh_token_ttl}} {
     add_weather_metrics(metrics, weather_stats);
   }
 
@@ -135,6 +135,7 @@ int serve(const config::Config& cfg) {
   options.io_threads = cfg.threads;
   options.worker_threads = std::max<std::size_t>(2, 2 * cfg.threads);
   options.hashing_threads = std::max<std::size_t>(1, cfg.threads / 2);
+  options.cors_origins = cfg.cors_origins;
   options.on_listening = [](const std::string& host, std::uint16_t port) {
     std::cout << "jogtrack listening on " << host << ":" << port << std::endl;
   };

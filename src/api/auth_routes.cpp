@@ -1,20 +1,24 @@
-// /auth: login, refresh, logout, verify, me.
-#include "common/json_body.h"
+// /auth: login, refresh, logout, verify, me; refresh tokens in the body or, for browsers, in a cookie.
 #include "api/routes.h"
+#include "api/session_cookie.h"
 #include "api/user_json.h"
+#include "common/json_body.h"
 
 namespace jogtrack::api {
 
 namespace {
 
-http::Response token_response(const users::TokenPair& pair) {
+// with_refresh false: a cookie session, whose refresh token never appears in a body.
+http::Response token_response(const users::TokenPair& pair, bool with_refresh = true) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
   w.Key("access_token");
   w.String(pair.access_token.c_str());
-  w.Key("refresh_token");
-  w.String(pair.refresh_token.c_str());
+  if (with_refresh) {
+    w.Key("refresh_token");
+    w.String(pair.refresh_token.c_str());
+  }
   w.Key("token_type");
   w.String("Bearer");
   w.Key("expires_in");
@@ -25,12 +29,37 @@ http::Response token_response(const users::TokenPair& pair) {
   return response;
 }
 
-std::string refresh_token_of(const http::Request& request) {
-  JsonBody body(request.body);
-  body.allow_only({"refresh_token"});
-  auto token = body.string("refresh_token", true);
-  body.finish();
-  return *token;
+http::Response cookie_session_response(const users::TokenPair& pair, const CookieSettings& cookie) {
+  auto response = token_response(pair, false);
+  response.headers.emplace_back("Set-Cookie", set_refresh_cookie(pair.refresh_token, cookie));
+  return response;
+}
+
+struct RefreshToken {
+  std::string value;
+  bool from_cookie = false;
+};
+
+// A refresh_token in the body wins; a body of {} (or none) means the
+// jogtrack_refresh cookie. Neither: 400, as the body's required field.
+RefreshToken refresh_token_of(const http::Request& request) {
+  auto cookie = refresh_cookie(request.cookie);
+  std::optional<std::string> token;
+  if (!request.body.empty() || !cookie) {
+    JsonBody body(request.body);
+    body.allow_only({"refresh_token"});
+    token = body.string("refresh_token", !cookie);
+    body.finish();
+  }
+  if (token) return {std::move(*token), false};
+  return {std::move(*cookie), true};
+}
+
+// "session": "cookie" asks for a cookie session; absent means tokens in the body.
+bool wants_cookie_session(JsonBody& body) {
+  const auto session = body.string("session", false);
+  if (session && *session != "cookie") body.add_error("session", "must be \"cookie\" when present");
+  return session.has_value();
 }
 
 }  // namespace
@@ -40,25 +69,40 @@ void add_auth_routes(http::Router& router, Services& s) {
               [&s](const http::Request& request) {
                 allow_query_params(request, {});
                 JsonBody body(request.body);
-                body.allow_only({"username", "password"});
+                body.allow_only({"username", "password", "session"});
                 auto username = body.string("username", true);
                 auto password = body.string("password", true);
+                const bool cookie = wants_cookie_session(body);
                 body.finish();
-                return token_response(s.sessions.login(*username, *password, request.remote_ip));
+                const auto pair = s.sessions.login(*username, *password, request.remote_ip);
+                return cookie ? cookie_session_response(pair, s.cookie) : token_response(pair);
               },
               http::Pool::Hashing});
 
   router.add({"POST", "/auth/refresh",
               [&s](const http::Request& request) {
                 allow_query_params(request, {});
-                return token_response(s.sessions.refresh(refresh_token_of(request)));
+                const auto token = refresh_token_of(request);
+                if (!token.from_cookie) return token_response(s.sessions.refresh(token.value));
+                try {
+                  return cookie_session_response(s.sessions.refresh(token.value), s.cookie);
+                } catch (const ApiError& e) {
+                  if (e.kind() != ErrorKind::Unauthorized) throw;
+                  // A dead cookie (expired, revoked, reused) is dropped so the page stops sending it.
+                  auto response = http::from_api_error(e);
+                  response.headers.emplace_back("Set-Cookie", clear_refresh_cookie(s.cookie));
+                  return response;
+                }
               }});
 
   router.add({"POST", "/auth/logout",
               [&s](const http::Request& request) {
                 allow_query_params(request, {});
-                s.sessions.logout(refresh_token_of(request));
-                return http::Response::no_content();
+                const auto token = refresh_token_of(request);
+                s.sessions.logout(token.value);
+                auto response = http::Response::no_content();
+                if (token.from_cookie) response.headers.emplace_back("Set-Cookie", clear_refresh_cookie(s.cookie));
+                return response;
               }});
 
   router.add({"GET", "/auth/verify",

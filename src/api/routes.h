@@ -1,5 +1,6 @@
 // The HTTP API: every route of SPEC §3, wired to the domain services.
 #pragma once
+#include "api/session_cookie.h"
 #include "http/router.h"
 #include "observability/metrics.h"
 #include "reports/weekly_report.h"
@@ -18,6 +19,7 @@ struct Services {
   observability::Metrics& metrics;
   runs::RunService& runs;
   reports::ReportService& reports;
+  CookieSettings cookie;  // browser sessions' refresh-token cookie
 };
 
 void add_auth_routes(http::Router& router, Services& services);

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <thread>
@@ -23,6 +24,8 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_LOG_LEVEL", "--log-level", "trace, debug, info, warn or error"},
       {"JOGTRACK_LOG_FORMAT", "--log-format", "text or json"},
       {"JOGTRACK_DB_POOL_SIZE", "--db-pool-size", "database connections (default: 2 x threads + 2)"},
+      {"JOGTRACK_COOKIE_SECURE", "--cookie-secure", "true or false: mark the browser session cookie Secure"},
+      {"JOGTRACK_CORS_ORIGINS", "--cors-origins", "comma-separated origins allowed to call the API cross-origin"},
   };
   return all;
 }
@@ -65,7 +68,68 @@ void require_one_of(const std::string& name, const std::string& value,
   throw ConfigError(name + ": '" + value + "' is not one of the allowed values");
 }
 
+bool parse_bool(const std::string& name, const std::string& text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  throw ConfigError(name + ": '" + text + "' is not true or false");
+}
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+std::vector<std::string> parse_origins(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) continue;
+    std::string origin = parse_origin(item);
+    if (std::find(out.begin(), out.end(), origin) == out.end()) out.push_back(std::move(origin));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string parse_origin(const std::string& text) {
+  const auto bad = [&text](const std::string& why) {
+    return ConfigError("JOGTRACK_CORS_ORIGINS: '" + text + "' is not an origin like https://app.example.com (" +
+                       why + ")");
+  };
+  std::string s = lower_ascii(text);
+  std::string scheme;
+  if (s.rfind("https://", 0) == 0) scheme = "https";
+  else if (s.rfind("http://", 0) == 0) scheme = "http";
+  else throw bad("scheme must be http or https");
+  std::string rest = s.substr(scheme.size() + 3);
+  if (rest.empty()) throw bad("no host");
+  if (rest.find_first_of("/?#@*\\ ") != std::string::npos) throw bad("only scheme://host[:port], no path or wildcard");
+  std::string host = rest, port;
+  const auto colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(port) < 1 || std::stoi(port) > 65535)
+      throw bad("bad port");
+    port = std::to_string(std::stoi(port));  // no leading zeros, as browsers serialise it
+  }
+  const bool ipv6 = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  if (host.empty() ||
+      (!ipv6 && host.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos) ||
+      (ipv6 && host.find_first_not_of("0123456789abcdef:.", 1) != host.size() - 1))
+    throw bad("bad host");
+  // Browsers leave the scheme's default port out of Origin.
+  if ((scheme == "https" && port == "443") || (scheme == "http" && port == "80")) port.clear();
+  return scheme + "://" + host + (port.empty() ? "" : ":" + port);
+}
 
 Config parse_config(const std::map<std::string, std::string>& values) {
   Config cfg;
@@ -121,6 +185,8 @@ Config parse_config(const std::map<std::string, std::string>& values) {
   if (auto v = get("JOGTRACK_DB_POOL_SIZE"))
     cfg.db_pool_size = static_cast<std::size_t>(parse_int("JOGTRACK_DB_POOL_SIZE", *v, 1, 1024));
   if (cfg.db_pool_size == 0) cfg.db_pool_size = 2 * cfg.threads + 2;
+  if (auto v = get("JOGTRACK_COOKIE_SECURE")) cfg.cookie_secure = parse_bool("JOGTRACK_COOKIE_SECURE", *v);
+  if (auto v = get("JOGTRACK_CORS_ORIGINS")) cfg.cors_origins = parse_origins(*v);
   return cfg;
 }
 

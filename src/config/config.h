@@ -31,6 +31,10 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   std::size_t db_pool_size = 0;  // 0 = derived from threads
+  bool cookie_secure = true;     // the browser session cookie's Secure attribute
+  // Origins (scheme://host[:port], lower-case, no default port) allowed to
+  // call the API from another site's pages; empty = same origin only.
+  std::vector<std::string> cors_origins;
 };
 
 // One setting: its environment variable, the matching --flag and a help line.
@@ -45,6 +49,10 @@ const std::vector<Setting>& settings();
 // are mapped onto the same names by the CLI). Unknown keys are ignored; a bad
 // value throws ConfigError naming the setting.
 Config parse_config(const std::map<std::string, std::string>& values);
+
+// "https://App.example.com:443" -> "https://app.example.com"; ConfigError for
+// anything that is not an http(s) origin (a path, a wildcard, userinfo, ...).
+std::string parse_origin(const std::string& text);
 
 // Reads every JOGTRACK_* setting from the process environment.
 std::map<std::string, std::string> values_from_environment();

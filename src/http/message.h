@@ -26,6 +26,7 @@ struct Request {
   std::string cookie;           // Cookie
   std::string accept_encoding;  // Accept-Encoding
   std::string if_none_match;    // If-None-Match
+  std::string origin;           // Origin (CORS)
   std::string remote_ip;
   std::string request_id;
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "http/cors.h"
 #include "observability/logging.h"
 
 namespace jogtrack::http {
@@ -161,7 +162,8 @@ struct State {
         router(r),
         metrics(m),
         worker(std::max<std::size_t>(1, o.worker_threads)),
-        hashing(std::max<std::size_t>(1, o.hashing_threads)) {}
+        hashing(std::max<std::size_t>(1, o.hashing_threads)),
+        cors(o.cors_origins) {}
 
   const ServerOptions& opts;
   const Router& router;
@@ -178,6 +180,7 @@ struct State {
   asio::thread_pool worker;
   asio::thread_pool hashing;
   asio::io_context* io = nullptr;  // the I/O threads' context, set before serving
+  const CorsPolicy cors;
 
   void release() noexcept {
     if (inflight.fetch_sub(1) == 1 && draining.load()) {
@@ -187,6 +190,11 @@ struct State {
   }
 
   void on_request(restinio::request_handle_t req);
+  bool is_listed_preflight(const restinio::http_request_header_t& h, const Request& r) const {
+    const auto* method = h.try_get_field(restinio::http_field::access_control_request_method);
+    return CorsPolicy::is_preflight(r.method, r.origin, method ? *method : std::string_view{}) &&
+           cors.allows(r.origin);
+  }
   void run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route, Clock::time_point t0);
   void respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label, Response resp,
                Clock::time_point t0, bool close = false);
@@ -230,6 +238,7 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
     const restinio::http_status_line_t status_line{
         restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)};
     close = close || draining.load(std::memory_order_relaxed);
+    cors.decorate(resp, r.origin);
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     metrics.observe_request(r.method, route_label, resp.status, seconds);
@@ -286,6 +295,7 @@ void State::on_request(restinio::request_handle_t req) {
     r.remote_ip = req->remote_endpoint().address().to_string();
   } catch (const std::exception&) {
   }
+  if (const auto* origin = h.try_get_field(restinio::http_field::origin)) r.origin = *origin;  // CORS, every answer
 
   try {
     // Inert with RESTinio 0.6.16: it never copies the parsed version into the
@@ -306,6 +316,10 @@ void State::on_request(restinio::request_handle_t req) {
     r.path = std::move(*path);
 
     MatchResult m = router.match(r.method, r.path);
+    if (m.path_known && is_listed_preflight(h, r)) {
+      respond(req, r, m.pattern, cors.preflight(m.allowed), t0);
+      return;
+    }
     if (!m.found()) {
       if (m.path_known) {
         Response resp = problem_response(405, "Method Not Allowed",

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "http/router.h"
 #include "observability/metrics.h"
@@ -17,6 +18,7 @@ struct ServerOptions {
   std::size_t worker_threads = 4;  // Pool::Worker handlers
   std::size_t hashing_threads = 1;  // Pool::Hashing handlers
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413 (see serve())
+  std::vector<std::string> cors_origins;   // see CorsPolicy; empty = same origin only
   std::chrono::seconds read_timeout{30}, handle_timeout{60}, write_timeout{30};
   std::chrono::seconds drain_timeout{10};
   // Called once, from the thread that called serve(), when the server is
@@ -33,6 +35,9 @@ struct ServerOptions {
 //  - X-Request-Id on every response: a valid incoming one (1..64 chars of
 //    [A-Za-z0-9._-]) is kept, else 16 random hex chars;
 //  - 400 for malformed percent-encoding in the path;
+//  - a CORS preflight (OPTIONS + Origin + Access-Control-Request-Method) from
+//    a listed origin on a known path: 204 (CorsPolicy); from anyone else it
+//    goes on like any OPTIONS request;
 //  - 404, or 405 + Allow, from the router (HEAD/OPTIONS: 405 unless registered);
 //  - 503 while draining;
 //  - 413 for a body over max_body_bytes. Bodies over max(1 MiB,
@@ -45,6 +50,8 @@ struct ServerOptions {
 //    answer with its Content-Length but without its body; ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).
+// Every answer gets CorsPolicy::decorate (Vary: Origin, and for a listed
+// origin Access-Control-Allow-Origin / -Expose-Headers).
 // Metrics and one access log line for every answered request.
 // HTTP versions: RESTinio 0.6.16 does not expose the request's version, so
 // whatever its parser accepts (even HTTP/9.9) is answered as HTTP/1.1.

@@ -16,6 +16,8 @@ TEST(Config, DefaultsMatchTheSpec) {
   EXPECT_GE(cfg.threads, 1u);
   EXPECT_FALSE(cfg.redis_url.has_value());
   EXPECT_EQ(cfg.log_format, "text");
+  EXPECT_TRUE(cfg.cookie_secure);
+  EXPECT_TRUE(cfg.cors_origins.empty());
 }
 
 TEST(Config, ParsesListenAddresses) {
@@ -41,6 +43,20 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       {"JOGTRACK_LOG_FORMAT", "xml"},
       {"JOGTRACK_REDIS_URL", "http://x"},
       {"JOGTRACK_PASSWORD_MIN_LENGTH", "200"},
+      {"JOGTRACK_COOKIE_SECURE", "yes"},
+      {"JOGTRACK_CORS_ORIGINS", "*"},
+      {"JOGTRACK_CORS_ORIGINS", "app.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com/"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com/app"},
+      {"JOGTRACK_CORS_ORIGINS", "https://*.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "https://user@app.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "ftp://app.example.com"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com:0"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com:99999"},
+      {"JOGTRACK_CORS_ORIGINS", "https://app.example.com:"},
+      {"JOGTRACK_CORS_ORIGINS", "https://"},
+      {"JOGTRACK_CORS_ORIGINS", "null"},
+      {"JOGTRACK_CORS_ORIGINS", "https://ok.example, https://bad_host.example"},
   };
   for (const auto& [key, value] : bad) {
     try {
@@ -50,6 +66,17 @@ TEST(Config, RejectsBadValuesWithTheSettingName) {
       EXPECT_NE(std::string(e.what()).find(key.substr(0, 12)), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(Config, BrowserSettings) {
+  EXPECT_FALSE(parse_config({{"JOGTRACK_COOKIE_SECURE", "false"}}).cookie_secure);
+  EXPECT_TRUE(parse_config({{"JOGTRACK_COOKIE_SECURE", "true"}}).cookie_secure);
+  const Config cfg = parse_config(
+      {{"JOGTRACK_CORS_ORIGINS", " https://App.Example.com:443 ,http://127.0.0.1:5173,,https://app.example.com, "
+                                 "http://[::1]:8080, http://localhost:80"}});
+  EXPECT_EQ(cfg.cors_origins, (std::vector<std::string>{"https://app.example.com", "http://127.0.0.1:5173",
+                                                        "http://[::1]:8080", "http://localhost"}));
+  EXPECT_TRUE(parse_config({{"JOGTRACK_CORS_ORIGINS", ""}}).cors_origins.empty());
 }
 
 TEST(Config, EverySettingHasAFlagNamedLikeItsVariable) {

@@ -68,7 +68,8 @@ class Conn {
   }
 
   // nullopt if the peer closed (or timed out) before a complete response.
-  std::optional<HttpResponse> read_response() {
+  // head_request: the answer to a HEAD request, whose Content-Length announces no body.
+  std::optional<HttpResponse> read_response(bool head_request = false) {
     std::size_t header_end;
     while ((header_end = buf_.find("\r\n\r\n")) == std::string::npos)
       if (!fill()) return std::nullopt;
@@ -91,7 +92,8 @@ class Conn {
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
       r.headers[name] = value;
     }
-    const std::size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+    const std::size_t length =
+        !head_request && r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
     while (buf_.size() < length)
       if (!fill()) return std::nullopt;
     r.body = buf_.substr(0, length);
@@ -133,7 +135,7 @@ std::string post(const std::string& path, const std::string& content_type, const
 std::optional<HttpResponse> roundtrip(std::uint16_t port, const std::string& request) {
   Conn c(port);
   if (!c.connected() || !c.send_all(request)) return std::nullopt;
-  return c.read_response();
+  return c.read_response(request.starts_with("HEAD "));
 }
 
 // 16 lower-case hex chars.
@@ -188,6 +190,8 @@ class ServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     router_ = new Router();
     metrics_ = new observability::Metrics();
+    router_->add({"HEAD", "/greeting", [](const Request&) { return Response::json(200, R"({"hello":"world"})"); },
+                  Pool::Inline});
     router_->add({"GET", "/hello", [](const Request&) { return Response::json(200, R"({"hello":"world"})"); },
                   Pool::Inline});
     router_->add({"GET", "/items/{id}", [](const Request& r) { return Response::json(200, echo_request(r)); },
@@ -374,6 +378,21 @@ TEST_F(ServerTest, MethodNotAllowed) {
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 405);
   EXPECT_EQ(head->header("allow"), "GET");
+}
+
+TEST_F(ServerTest, HeadSendsTheHeadersAndLengthWithoutTheBody) {
+  Conn c(port_);
+  ASSERT_TRUE(c.send_all("HEAD /greeting HTTP/1.1\r\nHost: t\r\n\r\n" + get("/hello")));
+  auto head = c.read_response(true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-length"), "17");
+  EXPECT_EQ(head->header("content-type"), "application/json; charset=utf-8");
+  // Had a body been sent, it would be read here as the next answer's status line.
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, R"({"hello":"world"})");
 }
 
 TEST_F(ServerTest, BadPercentEncoding) {
