@@ -103,7 +103,7 @@ export class Api {
     );
   }
 
-  async user(who: Account, id: number): Promise<{ user_id: number; username: string; role: string; scopes: string[] }> {
+  async user(who: Account, id: number): Promise<{ user_id: number; username: string; name?: string; email?: string; role: string; scopes: string[] }> {
     return this.json(await this.http.get(`/users/${id}`, { headers: auth(who.token) }), `GET /users/${id}`, 200);
   }
 
@@ -125,6 +125,27 @@ type Fixtures = { api: Api; shortApi: Api };
 export const test = base.extend<Fixtures>({
   // Known only once global-setup.ts has started the server.
   baseURL: async ({}, use) => use(serverUrl()),
+  // Every journey also checks what a person would not see: no uncaught exception, no
+  // console error (a CSP violation is one), and no request leaving this machine (SPEC §5:
+  // no CDN, the page works with no Internet access). A failed fetch's own
+  // "Failed to load resource" line is left out: 4xx answers are part of the journeys.
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`uncaught exception: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+        problems.push(`console.error: ${m.text()}`);
+      }
+    });
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '127.0.0.1') {
+        problems.push(`request off this machine: ${r.url()}`);
+      }
+    });
+    await use(page);
+    expect(problems, 'page errors, console errors or off-site requests').toEqual([]);
+  },
   api: async ({}, use) => {
     const http = await playwrightRequest.newContext({ baseURL: serverUrl() });
     await use(new Api(http));
@@ -260,7 +281,7 @@ export async function addRunInUi(page: Page, run: RunForm): Promise<void> {
  * browser's confirm() or an in-page (alert)dialog; one of them must appear, and with
  * an in-page one the row must still be there until it is answered.
  */
-export async function deleteRowConfirmed(page: Page, row: Locator): Promise<void> {
+export async function deleteRowConfirmed(page: Page, row: Locator, button = 'Delete'): Promise<void> {
   const native = page
     .waitForEvent('dialog', { timeout: 3_000 })
     .then(async (d) => {
@@ -269,7 +290,7 @@ export async function deleteRowConfirmed(page: Page, row: Locator): Promise<void
       return type;
     })
     .catch(() => null);
-  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await row.getByRole('button', { name: button, exact: true }).click();
   const inPage = page.getByRole('alertdialog').or(page.getByRole('dialog'));
   const how = await Promise.race([
     native.then((type) => (type ? `native ${type}` : null)),

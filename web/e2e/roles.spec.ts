@@ -17,6 +17,7 @@ import {
   fillRunForm,
   deleteRowConfirmed,
   uniqueName,
+  auth,
 } from './fixtures';
 
 const PARIS = '48.8566 2.3522';
@@ -76,6 +77,20 @@ test('journey 3: a manager sees Users and the users table, and no runs of others
   await expect(row.getByRole('button', { name: 'Edit', exact: true })).toBeVisible();
   await expect(row.getByRole('button', { name: 'Delete', exact: true })).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Role', exact: true })).toHaveCount(0); // admins only
+
+  // A manager edits and deletes plain users.
+  await row.getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Pat Renamed');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(async () => (await api.user(manager, runner.user_id)).name).toBe('Pat Renamed');
+  await expect(await cell(await userRow(page, runner.username), 'Name')).toHaveText('Pat Renamed');
+  const leaving = await api.register(uniqueName('leaving'));
+  await deleteRowConfirmed(page, await userRow(page, leaving.username));
+  await expect(dataRows(users)).toHaveCount(0);
+  await expect
+    .poll(async () => (await api.http.get(`/users/${leaving.user_id}`, { headers: auth(manager.token) })).status())
+    .toBe(404);
+
   await applyFilter(page, `username eq '${ADMIN.username}'`);
   await expect(dataRows(users)).toHaveCount(0);
 });

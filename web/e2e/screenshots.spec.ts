@@ -58,6 +58,7 @@ async function both(page: Page, name: string, ready: () => Promise<void>): Promi
     ['phone', PHONE],
   ] as const) {
     await page.setViewportSize(viewport);
+    await page.mouse.move(0, 0); // no hover highlight in the pictures
     await ready();
     await page.evaluate(() => document.fonts.ready);
     await artifactScreenshot(page, `${size}-${name}`);
@@ -70,6 +71,7 @@ async function readme(page: Page, file: string): Promise<void> {
   const target = path.join(repoRoot(), 'docs', 'screenshots', file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   await page.setViewportSize(DESKTOP);
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: target, animations: 'disabled' });
   console.log(`[e2e] wrote ${target}`);
 }
