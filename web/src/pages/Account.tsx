@@ -57,6 +57,14 @@ export function Account() {
     if (await patch({ current_password: current, password }, 'Your password has been changed.')) {
       setCurrent('');
       setPassword('');
+      // The change revoked every refresh token, this browser's too: sign in
+      // again with the new password so the session does not end at the next
+      // refresh.
+      try {
+        await session.login(me.username, password);
+      } catch {
+        session.expire('Your password has been changed. Please sign in with the new one.');
+      }
     }
   };
 

@@ -159,7 +159,10 @@ function UserForm({ user, onSaved, onCancel }: { user: User; onSaved: () => void
   const [name, setName] = useState(user.name ?? '');
   const [email, setEmail] = useState(user.email ?? '');
   const [password, setPassword] = useState('');
+  const [current, setCurrent] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  // Changing one's own password needs the current one, even for an admin.
+  const self = user.user_id === session.me?.user_id;
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -170,9 +173,12 @@ function UserForm({ user, onSaved, onCancel }: { user: User; onSaved: () => void
     if (name.trim() !== (user.name ?? '')) body.name = name.trim() || null;
     if (email.trim() !== (user.email ?? '')) body.email = email.trim() || null;
     if (password) body.password = password;
+    if (password && self) body.current_password = current;
     setBusy(true);
     try {
       if (Object.keys(body).length) await api('PATCH', `/users/${user.user_id}`, { body });
+      // A new password of one's own revoked this browser's refresh cookie too.
+      if (self && password) await session.login(user.username, password);
       onSaved();
     } catch (err) {
       setError(toApiError(err));
@@ -184,7 +190,7 @@ function UserForm({ user, onSaved, onCancel }: { user: User; onSaved: () => void
     <section class="card" aria-labelledby="user-form-title">
       <h2 id="user-form-title">Edit {user.username}</h2>
       <form class="grid-form" onSubmit={submit} aria-busy={busy}>
-        <ErrorAlert error={error} labels={{ name: 'Name', email: 'Email', password: 'New password' }} />
+        <ErrorAlert error={error} labels={{ name: 'Name', email: 'Email', password: 'New password', current_password: 'Current password' }} />
         <div class="field">
           <label for="uf-name">Name</label>
           <input ref={first} id="uf-name" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -199,6 +205,13 @@ function UserForm({ user, onSaved, onCancel }: { user: User; onSaved: () => void
             value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
           <p class="hint" id="uf-password-hint">Leave empty to keep the current password.</p>
         </div>
+        {self && password !== '' && (
+          <div class="field">
+            <label for="uf-current">Current password</label>
+            <input id="uf-current" type="password" autocomplete="current-password" value={current}
+              onInput={(e) => setCurrent(e.currentTarget.value)} />
+          </div>
+        )}
         <div class="actions">
           <button type="submit" disabled={busy}>Save</button>
           <button type="button" class="secondary" onClick={onCancel}>Cancel</button>
