@@ -15,7 +15,7 @@ export default defineConfig({
   outputDir: './test-results',
   globalSetup: './e2e/global-setup.ts',
   fullyParallel: true,
-  workers: process.env.CI ? 2 : 2,
+  workers: 2, // 2 cores; the journeys share one server and never one account
   retries: 0,
   forbidOnly: true,
   timeout: 30_000,

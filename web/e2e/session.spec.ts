@@ -100,7 +100,7 @@ test('journey 6: a reload keeps the person signed in through the refresh cookie'
   await expectNoTokensInStorage(page);
 });
 
-test('journey 7: an expired access token is refreshed silently', async ({ page, shortApi }) => {
+test('journey 7: an expired access token is refreshed silently', async ({ page, context, shortApi }) => {
   const ttl = shortTtlSeconds();
   const base = shortTtlUrl();
   const me = await shortApi.register();
@@ -117,6 +117,8 @@ test('journey 7: an expired access token is refreshed silently', async ({ page, 
   // Two rounds: each outlives the access token; the second also proves the rotated cookie works.
   for (let round = 1; round <= 2; round++) {
     const before = refreshes.length;
+    const cookieBefore = (await refreshCookie(context))?.value;
+    expect(cookieBefore, `round ${round}: the refresh cookie is set`).toBeTruthy();
     await page.waitForTimeout((ttl + 1.5) * 1000); // the one wait of the suite: the token must really expire
     await goTo(page, 'Weekly report');
     await expect(page.getByRole('img', { name: 'Weekly distance and average speed', exact: true })).toBeVisible();
@@ -126,5 +128,9 @@ test('journey 7: an expired access token is refreshed silently', async ({ page, 
     await expect(page.getByRole('alert')).toHaveCount(0);
     expect(refreshes.length, `round ${round}: a /auth/refresh request happened`).toBeGreaterThan(before);
     expect(refreshes.slice(before).every((s) => s === 200), `refresh answers ${refreshes}`).toBe(true);
+    // Rotation: the browser holds the new refresh token, not the spent one.
+    const cookieAfter = (await refreshCookie(context))?.value;
+    expect(cookieAfter, `round ${round}: a rotated refresh cookie`).toBeTruthy();
+    expect(cookieAfter).not.toBe(cookieBefore);
   }
 });
