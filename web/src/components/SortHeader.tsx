@@ -16,7 +16,7 @@ export function SortHeader({
 }) {
   const dir = ariaSort(sort, col);
   return (
-    <th scope="col" aria-sort={dir} class={numeric ? 'num' : undefined}>
+    <th scope="col" role="columnheader" aria-sort={dir} class={numeric ? 'num' : undefined}>
       <button type="button" class="sort" onClick={() => onSort(col)}>
         {label}
         <span class="sort-mark" aria-hidden="true">

@@ -99,31 +99,33 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
       {editing === null && <ErrorAlert error={actionError ?? list.error} />}
       <p class="status" role="status">{status}</p>
       <div class="table-wrap" aria-busy={list.loading}>
-        <table>
+        {/* Explicit roles: on phones the rows are laid out as cards (CSS), and
+            browsers drop a table's semantics when its display changes. */}
+        <table class="runs" role="table">
           <caption class="sr-only">{whose}</caption>
-          <thead>
-            <tr>
+          <thead role="rowgroup">
+            <tr role="row">
               <SortHeader label="Date" col={column('date')} sort={list.state.sort} onSort={sort} />
               <SortHeader label="Distance" col={column('distance')} sort={list.state.sort} onSort={sort} numeric />
               <SortHeader label="Time" col={column('time')} sort={list.state.sort} onSort={sort} numeric />
               <SortHeader label="Pace" col={paceColumn} sort={list.state.sort} onSort={sort} numeric />
               <SortHeader label="Weather" col={column('temperature_max')} sort={list.state.sort} onSort={sort} />
-              <th scope="col">
+              <th scope="col" role="columnheader">
                 <span class="sr-only">Actions</span>
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {list.items?.map((r) => (
-              <tr key={r.result_id}>
-                <td class="nowrap">{r.date}</td>
-                <td class="num nowrap">{formatKm(r.distance)} km</td>
-                <td class="num">{formatDuration(r.time)}</td>
-                <td class="num nowrap">{formatPace(r.distance, r.time)} /km</td>
-                <td>
+              <tr key={r.result_id} role="row">
+                <td role="cell" class="c-date nowrap">{r.date}</td>
+                <td role="cell" class="c-dist num nowrap">{formatKm(r.distance)} km</td>
+                <td role="cell" class="c-time num">{formatDuration(r.time)}</td>
+                <td role="cell" class="c-pace num nowrap">{formatPace(r.distance, r.time)} /km</td>
+                <td role="cell" class="c-wx">
                   <Weather run={r} />
                 </td>
-                <td class="row-actions">
+                <td role="cell" class="row-actions">
                   <button type="button" class="small secondary" onClick={() => setEditing(r)}>
                     Edit
                   </button>
