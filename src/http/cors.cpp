@@ -6,7 +6,8 @@ namespace jogtrack::http {
 
 namespace {
 
-constexpr const char* kAllowHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+constexpr const char* kAllowHeaders =
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
 constexpr const char* kExposeHeaders = "Link, X-Total-Count, Location, ETag, Retry-After, X-Request-Id";
 constexpr const char* kMaxAgeSeconds = "600";
 

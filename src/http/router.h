@@ -38,7 +38,8 @@ struct MatchResult {
 //    still matches "/a/b/c" when "/a/b" exists only as a prefix of other routes);
 //  - the path is matched first; the most specific path that exists decides,
 //    then the method: no route for it -> path_known (405);
-//  - an empty segment never matches: "/users/" and "//users" are not found;
+//  - an empty segment never matches: "/users/" and "//users" are not found
+//    (a tail takes them as they come);
 //  - a last segment {name*} (a tail) matches whatever follows the '/' before
 //    it, empty or several segments: "/app/{path*}" matches "/app/", "/app/runs"
 //    and "/app/assets/x.js" (param "", "runs", "assets/x.js") but not "/app".

@@ -108,7 +108,7 @@ bool none_match(std::string_view if_none_match, std::string_view etag) {
 }
 
 http::Response app_page(const http::Request& request, std::string_view path) {
-  if (const Asset* asset = find_asset(path); asset && !path.empty()) return serve(*asset, request);
+  if (const Asset* asset = find_asset(path)) return serve(*asset, request);
   if (path.starts_with(kHashedDir)) return not_found("no such file in the web app");
   const Asset* index = find_asset("index.html");
   if (!index) return not_found("this build of jogtrack does not include the web app");

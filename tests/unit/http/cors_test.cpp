@@ -37,7 +37,8 @@ TEST(Cors, ListedOriginGetsAllowAndExposeHeaders) {
   Response r = Response::json(200, "{}");
   kPolicy.decorate(r, "https://app.example.com");
   EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "https://app.example.com");
-  EXPECT_EQ(header(r, "Access-Control-Expose-Headers"), "Link, X-Total-Count, Location, ETag, Retry-After, X-Request-Id");
+  EXPECT_EQ(header(r, "Access-Control-Expose-Headers"),
+            "Link, X-Total-Count, Location, ETag, Retry-After, X-Request-Id");
   EXPECT_EQ(header(r, "Vary"), "Origin");
   EXPECT_EQ(header(r, "Access-Control-Allow-Credentials"), "");
 }
