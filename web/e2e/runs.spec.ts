@@ -225,3 +225,26 @@ test('runs: the total count, and Previous page / Next page', async ({ page, api 
   await expect(dataRows(runs)).toHaveCount(10);
   await expect(previous).toBeDisabled();
 });
+
+test.describe('on a phone (390×844)', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('the runs table keeps its roles and names: add, read, edit, delete a run', async ({ page, api }) => {
+    const me = await api.register();
+    await signIn(page, me, '/app/runs');
+    await addRunInUi(page, { date: '2024-02-05', km: '5', time: '25:00', location: BERLIN });
+    const runs = table(page);
+    const row = rowWith(runs, '0:25:00');
+    await expect(row).toHaveCount(1);
+    await expectKm(runs, await cell(row, 'Distance'), 5);
+    await expect(await cell(row, 'Pace')).toHaveText(exactly('5:00'));
+    await expect(row.getByRole('button', { name: 'Edit', exact: true })).toBeInViewport();
+
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    await fillRunForm(page, { time: '0:30:00' });
+    await expect(await cell(rowWith(runs, '0:30:00'), 'Pace')).toHaveText(exactly('6:00'));
+    await deleteRowConfirmed(page, rowWith(runs, '0:30:00'));
+    await expect(dataRows(runs)).toHaveCount(0);
+    await expect.poll(async () => (await api.runs(me)).length).toBe(0);
+  });
+});
