@@ -145,6 +145,13 @@ test("journey 4: an admin changes a user's role and manages another user's runs"
   await expect(rowWith(runs, '0:34:00')).toHaveCount(0);
   await expect.poll(async () => (await api.runs(owner)).map((r) => r.result_id)).not.toContain(theirs.result_id);
 
+  // The weekly report of that user, through the same selector.
+  await goTo(page, 'Weekly report');
+  await chooseUser(page, owner.username);
+  const weeks = table(page);
+  await expect(dataRows(weeks)).toHaveCount(1); // 2024-W15: only the run added above is left
+  await expect(rowWith(weeks, '5:00')).toHaveCount(1);
+
   // None of it landed on the admin's own runs.
   expect((await api.runs(admin)).filter((r) => [900, 2013, 2040].includes(r.time))).toEqual([]);
 });

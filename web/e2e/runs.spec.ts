@@ -169,6 +169,11 @@ test('journey 1: register, sign in, add three runs, sort, filter, edit, delete, 
     await expectKm(weeks, await cell(row, 'Distance'), w.total_distance / 1000);
     await expectKmh(weeks, await cell(row, 'Average speed'), 'Average speed', w.average_speed);
   }
+
+  // The report's Filter applies to the runs before grouping.
+  await applyFilter(page, 'date ge 2024-03-11');
+  await expect(dataRows(weeks)).toHaveCount(1);
+  await expect(rowWith(weeks, '6:00')).toHaveCount(1);
 });
 
 test('journey 8: distance in km, time as h:mm:ss, pace as m:ss per km, speed in km/h', async ({ page, api }) => {

@@ -136,3 +136,24 @@ test('journey 7: an expired access token is refreshed silently', async ({ page, 
     expect(cookieAfter).not.toBe(cookieBefore);
   }
 });
+
+test('sign-in and registration errors appear in an alert', async ({ page, api }) => {
+  const taken = await api.register();
+  await page.goto('/app/');
+  await page.getByLabel('Username', { exact: true }).fill(taken.username);
+  await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expectSignInForm(page);
+
+  // A taken username: the API's 409 is shown, nothing is created.
+  const res = await api.http.post('/users', { data: { username: taken.username, password: 'another long password' } });
+  expect(res.status()).toBe(409);
+  await page.getByRole('link', { name: 'Create an account', exact: true }).click();
+  await page.getByLabel('Username', { exact: true }).fill(taken.username);
+  await page.getByLabel('Password', { exact: true }).fill('another long password');
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText(/taken|exists|in use/i);
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toHaveCount(0);
+});
