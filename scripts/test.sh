@@ -51,6 +51,7 @@ web_suite() {  # build_dir: the web app's tests, against that build's binary
   echo "== [release] web unit tests (vitest)"
   (cd web && npm test)
   echo "== [release] web end-to-end tests (Playwright + chromium)"
+  (cd web && npx --no-install tsc -p e2e/tsconfig.json)  # the journeys type-check too
   (cd web && JOGTRACK_BIN="$root/$dir/jogtrack" npx --no-install playwright test)
 }
 
