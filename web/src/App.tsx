@@ -44,9 +44,10 @@ function SignedIn({ path }: { path: string }) {
   const [subject, setSubject] = useState<User | null>(null);
 
   useEffect(() => {
-    // The sign-in and sign-up addresses (and /app/ itself) lead to the runs.
-    if (!pages.some((p) => p.href === path)) navigate('/app/runs', true);
-  }, [path]);
+    // The sign-in and sign-up addresses, /app/ itself and pages this role
+    // may not see lead to the runs.
+    if (!pages.some((p) => p.href === path && (!p.staff || staff))) navigate('/app/runs', true);
+  }, [path, staff]);
 
   const signOut = async () => {
     await session.logout();

@@ -78,7 +78,13 @@ export function RunForm({
   };
 
   return (
-    <section class="card run-form" aria-labelledby="run-form-title">
+    <section
+      class="card run-form"
+      aria-labelledby="run-form-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
       <h2 id="run-form-title">{run ? `Edit run of ${run.date}` : 'Add a run'}</h2>
       <form class="grid-form" onSubmit={submit} aria-busy={busy} noValidate>
         <ErrorAlert error={error} labels={labels} />

@@ -187,7 +187,13 @@ function UserForm({ user, onSaved, onCancel }: { user: User; onSaved: () => void
   };
 
   return (
-    <section class="card" aria-labelledby="user-form-title">
+    <section
+      class="card"
+      aria-labelledby="user-form-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
       <h2 id="user-form-title">Edit {user.username}</h2>
       <form class="grid-form" onSubmit={submit} aria-busy={busy}>
         <ErrorAlert error={error} labels={{ name: 'Name', email: 'Email', password: 'New password', current_password: 'Current password' }} />
