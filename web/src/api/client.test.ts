@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from './client';
 import { session } from './session';
 
-type Reply = { status: number; body?: unknown };
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
 /** A fake server: answers by "METHOD path" from queues, and records each request. */
 function fakeFetch(routes: Record<string, Reply[]>) {
@@ -12,7 +12,10 @@ function fakeFetch(routes: Record<string, Reply[]>) {
     const headers = init.headers as Record<string, string>;
     calls.push({ key, auth: headers.Authorization ?? null, body: init.body ? JSON.parse(init.body as string) : undefined });
     const reply = routes[key]?.shift() ?? { status: 404, body: { detail: `no fake for ${key}` } };
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), { status: reply.status });
+    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
+      status: reply.status,
+      headers: reply.headers,
+    });
   });
   vi.stubGlobal('fetch', fn);
   return calls;
@@ -99,5 +102,16 @@ describe('api client and session', () => {
       message: 'Invalid input.',
       errors: [{ field: 'password', message: 'too common' }],
     });
+  });
+
+  it('adds Retry-After to busy answers and the request id to server faults', async () => {
+    fakeFetch({
+      'POST /auth': [
+        { status: 429, body: { detail: 'Too many attempts.' }, headers: { 'Retry-After': '60' } },
+        { status: 500, body: { detail: 'Internal error.' }, headers: { 'X-Request-Id': 'abc123' } },
+      ],
+    });
+    await expect(session.login('jo', 'x')).rejects.toMatchObject({ message: 'Too many attempts. Try again in 60 seconds.' });
+    await expect(session.login('jo', 'x')).rejects.toMatchObject({ message: 'Internal error. (Reference: abc123)' });
   });
 });

@@ -84,6 +84,9 @@ function problemToError(res: Response, json: unknown): ApiError {
   if ((res.status === 429 || res.status === 503) && retry && /^\d+$/.test(retry)) {
     message += ` Try again in ${retry} seconds.`;
   }
+  // A server fault is ours to fix: give people the id the access log has.
+  const id = res.headers.get('X-Request-Id');
+  if (res.status >= 500 && res.status !== 503 && id) message += ` (Reference: ${id})`;
   return new ApiError(res.status, message, errors, typeof p.type === 'string' ? p.type : '');
 }
 
