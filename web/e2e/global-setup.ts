@@ -96,9 +96,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     if (process.env.JOGTRACK_E2E_KEEP !== '1') fs.rmSync(work, { recursive: true, force: true });
     else console.log(`[e2e] kept ${work}`);
   };
-  // A runner killed by a signal skips teardown: still stop what was started here.
-  const onExit = () => started.forEach(({ proc }) => proc.exitCode === null && proc.kill('SIGTERM'));
+  // A runner that exits early or is killed by SIGTERM/SIGHUP skips teardown: still stop
+  // what was started here (Playwright itself runs the teardown on Ctrl-C).
+  const onExit = () => {
+    for (const { proc } of started) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGHUP' ? 1 : 15));
+  };
   process.once('exit', onExit);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
 
   try {
     // 1. The fake weather provider.
@@ -167,6 +177,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
   return async () => {
     process.off('exit', onExit);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     await teardown();
   };
 }
