@@ -19,6 +19,15 @@ class Session {
   private listeners = new Set<Listener>();
   private inflight: Promise<boolean> | null = null;
   private timer = new RefreshTimer(() => void this.renewInBackground());
+  // The cookie is shared by every tab of this browser: signing out in one
+  // signs all of them out, at once rather than at their next request.
+  private tabs = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('jogtrack-session') : null;
+
+  constructor() {
+    this.tabs?.addEventListener('message', (e: MessageEvent) => {
+      if (e.data === 'signed-out') this.expire('You signed out in another tab.');
+    });
+  }
 
   get role(): Role {
     return highestRole(this.me?.scopes ?? []);
@@ -70,6 +79,7 @@ class Session {
     } catch {
       // Signing out locally must work even when the server cannot be reached.
     }
+    this.tabs?.postMessage('signed-out');
     this.clear();
     this.notice = notice;
     this.emit();
