@@ -155,3 +155,15 @@ test("journey 4: an admin changes a user's role and manages another user's runs"
   // None of it landed on the admin's own runs.
   expect((await api.runs(admin)).filter((r) => [900, 2013, 2040].includes(r.time))).toEqual([]);
 });
+
+test('a plain user has no Users page: no link, and its address shows no users', async ({ page, api }) => {
+  const me = await api.register();
+  await signIn(page, me);
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Users', exact: true })).toHaveCount(0);
+  await page.goto('/app/users');
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
+  await expect(page.getByRole('table')).toBeVisible();
+  await expect(columnHeader(table(page), 'Username')).toHaveCount(0);
+  await expect(columnHeader(table(page), 'Date')).toBeVisible(); // the runs, where the app sends it
+  await expect(page.getByLabel('User', { exact: true })).toHaveCount(0);
+});
