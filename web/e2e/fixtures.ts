@@ -320,12 +320,6 @@ export async function artifactScreenshot(page: Page, name: string): Promise<stri
 
 // ---- units, as the page must show them (SPEC §5) ------------------------------------------------
 
-/** `5 km`, `5.0 km`, `5.00 km`: the number of km with any trailing zeros, then km. */
-export function kmPattern(km: number): RegExp {
-  const [int, frac = ''] = String(km).split('.');
-  return new RegExp(`(^|[^\\d.])${int}${frac ? `\\.${frac}0*` : '(\\.0+)?'}\\s*km\\b`);
-}
-
 /** A whole word/number, e.g. `5:00` but not inside `0:25:00`. */
 export function exactly(text: string): RegExp {
   return new RegExp(`(^|[^\\d:.])${escapeRe(text)}($|[^\\d:.])`);
