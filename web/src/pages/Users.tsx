@@ -86,27 +86,28 @@ export function Users() {
       {!editing && <ErrorAlert error={actionError ?? list.error} />}
       <p class="status" role="status">{status}</p>
       <div class="table-wrap" aria-busy={list.loading}>
-        <table>
+        {/* Explicit roles: on phones the rows are cards (see styles.css). */}
+        <table class="users" role="table">
           <caption class="sr-only">Accounts</caption>
-          <thead>
-            <tr>
+          <thead role="rowgroup">
+            <tr role="row">
               <SortHeader label="Username" col={column('username')} sort={s} onSort={sort} />
               <SortHeader label="Name" col={column('name')} sort={s} onSort={sort} />
               <SortHeader label="Email" col={column('email')} sort={s} onSort={sort} />
               <SortHeader label="Role" col={column('role')} sort={s} onSort={sort} />
               <SortHeader label="Created" col={column('created_at')} sort={s} onSort={sort} />
-              <th scope="col">
+              <th scope="col" role="columnheader">
                 <span class="sr-only">Actions</span>
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {list.items?.map((u) => (
-              <tr key={u.user_id}>
-                <td class="nowrap">{u.username}</td>
-                <td>{u.name ?? ''}</td>
-                <td>{u.email ?? ''}</td>
-                <td>
+              <tr key={u.user_id} role="row">
+                <td role="cell" class="c-user nowrap">{u.username}</td>
+                <td role="cell" class="c-name">{u.name ?? ''}</td>
+                <td role="cell" class="c-email">{u.email ?? ''}</td>
+                <td role="cell" class="c-role">
                   {admin ? (
                     <select
                       aria-label="Role"
@@ -123,8 +124,8 @@ export function Users() {
                     u.role
                   )}
                 </td>
-                <td class="nowrap">{formatTimestampDate(u.created_at)}</td>
-                <td class="row-actions">
+                <td role="cell" class="c-created nowrap">{formatTimestampDate(u.created_at)}</td>
+                <td role="cell" class="row-actions">
                   <button type="button" class="small secondary" onClick={() => setEditing(u)}>
                     Edit
                   </button>
