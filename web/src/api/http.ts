@@ -11,7 +11,6 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly errors: FieldError[] = [],
-    readonly type = '',
   ) {
     super(message);
     this.name = 'ApiError';
@@ -72,7 +71,6 @@ function problemToError(res: Response, json: unknown): ApiError {
   const p = (json && typeof json === 'object' ? json : {}) as {
     detail?: unknown;
     title?: unknown;
-    type?: unknown;
     errors?: unknown;
   };
   const errors = Array.isArray(p.errors)
@@ -87,7 +85,7 @@ function problemToError(res: Response, json: unknown): ApiError {
   // A server fault is ours to fix: give people the id the access log has.
   const id = res.headers.get('X-Request-Id');
   if (res.status >= 500 && res.status !== 503 && id) message += ` (Reference: ${id})`;
-  return new ApiError(res.status, message, errors, typeof p.type === 'string' ? p.type : '');
+  return new ApiError(res.status, message, errors);
 }
 
 function fallback(status: number): string {

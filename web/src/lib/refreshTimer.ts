@@ -43,10 +43,6 @@ export class RefreshTimer {
     this.handle = undefined;
   }
 
-  get pending(): boolean {
-    return this.handle !== undefined;
-  }
-
   /**
    * The tab became visible again. Browsers throttle or freeze timers of
    * hidden tabs (and a sleeping laptop fires none), so the refresh may be
