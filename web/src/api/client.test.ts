@@ -82,10 +82,16 @@ describe('api client and session', () => {
   it('refreshes on its own before the token runs out', async () => {
     fakeFetch({ 'POST /auth': [tokens('A')], 'GET /auth/me': [me] });
     await session.login('jo', 'secret pass');
-    const calls = fakeFetch({ 'POST /auth/refresh': [tokens('B')] });
+    const promoted = { status: 200, body: { me: { ...me.body.me, scopes: ['user', 'manager'] } } };
+    const calls = fakeFetch({ 'POST /auth/refresh': [tokens('B')], 'GET /auth/me': [promoted] });
     await vi.advanceTimersByTimeAsync(840_000);
-    expect(calls.map((c) => c.key)).toEqual(['POST /auth/refresh']);
+    expect(calls.map((c) => [c.key, c.auth])).toEqual([
+      ['POST /auth/refresh', null],
+      ['GET /auth/me', 'Bearer B'],
+    ]);
     expect(session.accessToken).toBe('B');
+    // A role changed meanwhile shows without a reload.
+    expect(session.role).toBe('manager');
   });
 
   it('shows the problem detail and the field errors', async () => {

@@ -132,11 +132,18 @@ class Session {
 
   private async renewInBackground(): Promise<void> {
     try {
-      if (!(await this.refresh())) this.expire();
+      if (!(await this.refresh())) {
+        this.expire();
+        return;
+      }
     } catch {
       // Network trouble or a busy server: keep the token we have and retry.
       this.timer.retryIn(15_000);
+      return;
     }
+    // Pick up a role or name changed meanwhile (by an admin, or in another
+    // tab); if that fails, the profile we have is still good enough.
+    await this.loadMe().catch(() => undefined);
   }
 
   private accept(tokens: Tokens): void {
