@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs what jogtrack needs, builds it, and runs every test:
-#   1. warning-free build (-Wall -Wextra -Werror), GoogleTest units (ctest), pytest black-box API suite
-#      on SQLite, then the same API suite on PostgreSQL + Redis plus the cluster tests (two
-#      instances behind haproxy) against a private PostgreSQL and Redis on loopback
+#   1. warning-free build (-Wall -Wextra -Werror; it also runs `npm ci` and builds the web app
+#      in web/), GoogleTest units (ctest), pytest black-box API suite on SQLite, then the same API
+#      suite on PostgreSQL + Redis plus the cluster tests (two instances behind haproxy) against a
+#      private PostgreSQL and Redis on loopback; then, once, the web app's unit tests (vitest) and
+#      its end-to-end journeys (Playwright on Debian's chromium against the release binary)
 #   2. the same units and both API passes again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the filter fuzzer for FUZZ_SECONDS (default 60)
-# Set SKIP_ASAN=1, SKIP_PG=1 or FUZZ_SECONDS=0 to shorten a local run.
+# Set SKIP_ASAN=1, SKIP_PG=1, SKIP_WEB=1 or FUZZ_SECONDS=0 to shorten a local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/install-deps.sh
+# Playwright must never fetch a browser (it cannot here): the tests use /usr/bin/chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # Private PostgreSQL + Redis (scripts/test-backends.sh), stopped whatever happens.
 backends=""
@@ -40,9 +44,22 @@ run_suite() {  # build_dir label
   fi
 }
 
+web_suite() {  # build_dir: the web app's tests, against that build's binary
+  local dir=$1
+  # The build ran `npm ci`; a build configured without the web app did not.
+  [ -f web/node_modules/.package-lock.json ] || (cd web && npm ci --no-audit --no-fund)
+  echo "== [release] web unit tests (vitest)"
+  (cd web && npm test)
+  echo "== [release] web end-to-end tests (Playwright + chromium)"
+  (cd web && npx --no-install tsc -p e2e/tsconfig.json)  # the journeys type-check too
+  (cd web && JOGTRACK_BIN="$root/$dir/jogtrack" npx --no-install playwright test)
+}
+
 echo "== build"
 scripts/build.sh build
 run_suite build release
+# Once, on the release build only: the browser journeys add nothing under ASan but time.
+[ "${SKIP_WEB:-0}" = 1 ] || web_suite build
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
   echo "== build (ASan + UBSan)"

@@ -1,0 +1,5 @@
+// swagger-ui-dist ships no types; this is the one call the docs page makes.
+declare module 'swagger-ui-dist/swagger-ui-es-bundle.js' {
+  const SwaggerUIBundle: (options: Record<string, unknown>) => unknown;
+  export default SwaggerUIBundle;
+}
