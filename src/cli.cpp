@@ -109,7 +109,7 @@ struct App {
         weather(weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),
-        services{*storage, sessions, accounts, metrics, runs, reports} {
+        services{*storage, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies} {
     add_weather_metrics(metrics, weather_stats);
   }
 

@@ -44,7 +44,9 @@ void add_auth_routes(http::Router& router, Services& s) {
                 auto username = body.string("username", true);
                 auto password = body.string("password", true);
                 body.finish();
-                return token_response(s.sessions.login(*username, *password, request.remote_ip));
+                const std::string client =
+                    s.trusted_proxies.client_address(request.remote_ip, request.forwarded_for);
+                return token_response(s.sessions.login(*username, *password, client));
               },
               http::Pool::Hashing});
 

@@ -1,5 +1,6 @@
 // The HTTP API: every route of SPEC §3, wired to the domain services.
 #pragma once
+#include "common/trusted_proxies.h"
 #include "http/router.h"
 #include "observability/metrics.h"
 #include "reports/weekly_report.h"
@@ -18,6 +19,8 @@ struct Services {
   observability::Metrics& metrics;
   runs::RunService& runs;
   reports::ReportService& reports;
+  // Whose X-Forwarded-For names the client (the per-address login throttle).
+  const TrustedProxies& trusted_proxies;
 };
 
 void add_auth_routes(http::Router& router, Services& services);

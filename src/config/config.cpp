@@ -23,6 +23,8 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_LOG_LEVEL", "--log-level", "trace, debug, info, warn or error"},
       {"JOGTRACK_LOG_FORMAT", "--log-format", "text or json"},
       {"JOGTRACK_DB_POOL_SIZE", "--db-pool-size", "database connections (default: 2 x threads + 2)"},
+      {"JOGTRACK_TRUSTED_PROXIES", "--trusted-proxies",
+       "comma-separated CIDRs of proxies whose X-Forwarded-For names the client (default: none)"},
   };
   return all;
 }
@@ -121,6 +123,13 @@ Config parse_config(const std::map<std::string, std::string>& values) {
   if (auto v = get("JOGTRACK_DB_POOL_SIZE"))
     cfg.db_pool_size = static_cast<std::size_t>(parse_int("JOGTRACK_DB_POOL_SIZE", *v, 1, 1024));
   if (cfg.db_pool_size == 0) cfg.db_pool_size = 2 * cfg.threads + 2;
+  if (auto v = get("JOGTRACK_TRUSTED_PROXIES")) {
+    try {
+      cfg.trusted_proxies = TrustedProxies::parse(*v);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("JOGTRACK_TRUSTED_PROXIES: ") + e.what());
+    }
+  }
   return cfg;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/trusted_proxies.h"
+
 namespace jogtrack::config {
 
 struct ConfigError : std::runtime_error {
@@ -31,6 +33,7 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   std::size_t db_pool_size = 0;  // 0 = derived from threads
+  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client (default: none)
 };
 
 // One setting: its environment variable, the matching --flag and a help line.

@@ -22,7 +22,8 @@ struct Request {
   std::string body;
   std::string content_type;
   std::string authorization;  // Authorization header value or empty
-  std::string remote_ip;
+  std::string remote_ip;      // the peer (TCP) address
+  std::string forwarded_for;  // every X-Forwarded-For field, in order, joined by ", "
   std::string request_id;
 
   // First value of a query parameter, if present.
