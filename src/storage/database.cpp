@@ -2,8 +2,8 @@
 
 #include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <spdlog/spdlog.h>
 
-#include <cstdio>
 #include <stdexcept>
 
 namespace jogtrack::storage {
@@ -69,10 +69,8 @@ PGconn* pg_connection(soci::session& sql) {
 }
 
 // libpq prints server notices ("terminating connection due to administrator
-// command", ...) raw on stderr; make them one line like our other database messages.
-void print_notice(void*, const char* message) {
-  std::fprintf(stderr, "database notice: %s\n", one_line(message).c_str());
-}
+// command", ...) raw on stderr; send them to the log as one line instead.
+void print_notice(void*, const char* message) { spdlog::warn("database notice: {}", one_line(message)); }
 
 void route_notices(soci::session& sql) {
   if (PGconn* conn = pg_connection(sql)) PQsetNoticeProcessor(conn, print_notice, nullptr);
@@ -158,7 +156,7 @@ bool Database::ping() {
 
 Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
   if (!db_.pool_->try_lease(slot_, kLeaseTimeoutMs)) {
-    std::fprintf(stderr, "database error in %s: no free connection within %d ms\n", operation, kLeaseTimeoutMs);
+    spdlog::error("database error in {}: no free connection within {} ms", operation, kLeaseTimeoutMs);
     throw_unavailable();
   }
   if (db_.dialect_ != Dialect::Postgres) return;
@@ -174,8 +172,8 @@ Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
     }
   } catch (const soci::soci_error& e) {
     db_.pool_->give_back(slot_);
-    std::fprintf(stderr, "database error in %s: cannot reconnect: %s\n", operation,
-                 one_line(without(e.what(), url_password(db_.url_))).c_str());
+    spdlog::error("database error in {}: cannot reconnect: {}", operation,
+                  one_line(without(e.what(), url_password(db_.url_))));
     throw_unavailable();
   }
 }
@@ -231,10 +229,9 @@ bool is_unique_violation(const soci::soci_error& e) {
 void log_database_error(const char* operation, const soci::soci_error& e) {
   std::string msg = e.what();
   if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
-  msg = one_line(msg);
-  // Logging is wired by observability; storage stays independent of it and
-  // writes one line to stderr, which the service's log collector keeps.
-  std::fprintf(stderr, "database error in %s: %s\n", operation, msg.c_str());
+  // Through the process's logger, so JOGTRACK_LOG_FORMAT=json stays JSON
+  // exactly when the database fails.
+  spdlog::error("database error in {}: {}", operation, one_line(msg));
 }
 
 }  // namespace jogtrack::storage
