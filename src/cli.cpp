@@ -101,7 +101,8 @@ void add_weather_metrics(observability::Metrics& metrics, const weather::Weather
 // Everything a command needs, built in dependency order.
 struct App {
   explicit App(const config::Config& cfg)
-      : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url)),
+      : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url,
+                                      cfg.db_statement_timeout_ms)),
         tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl),
         sessions(*storage, tokens, cfg.refresh_token_ttl),
         accounts(*storage, cfg.password_min_length),

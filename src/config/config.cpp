@@ -25,6 +25,8 @@ const std::vector<Setting>& settings() {
       {"JOGTRACK_DB_POOL_SIZE", "--db-pool-size", "database connections (default: 2 x threads + 2)"},
       {"JOGTRACK_TRUSTED_PROXIES", "--trusted-proxies",
        "comma-separated CIDRs of proxies whose X-Forwarded-For names the client (default: none)"},
+      {"JOGTRACK_DB_STATEMENT_TIMEOUT_MS", "--db-statement-timeout-ms",
+       "PostgreSQL: longest a statement may run before the request gets 503 (default 5000, 0 = none)"},
   };
   return all;
 }
@@ -130,6 +132,9 @@ Config parse_config(const std::map<std::string, std::string>& values) {
       throw ConfigError(std::string("JOGTRACK_TRUSTED_PROXIES: ") + e.what());
     }
   }
+  if (auto v = get("JOGTRACK_DB_STATEMENT_TIMEOUT_MS"))
+    cfg.db_statement_timeout_ms =
+        static_cast<long>(parse_int("JOGTRACK_DB_STATEMENT_TIMEOUT_MS", *v, 0, 3'600'000));
   return cfg;
 }
 

@@ -34,6 +34,7 @@ struct Config {
   std::string log_format = "text";
   std::size_t db_pool_size = 0;  // 0 = derived from threads
   TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client (default: none)
+  long db_statement_timeout_ms = 5000;  // PostgreSQL statement_timeout; 0 = none
 };
 
 // One setting: its environment variable, the matching --flag and a help line.

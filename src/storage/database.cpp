@@ -90,8 +90,11 @@ bool idle_connection_looks_broken(soci::session& sql) {
 
 std::string redact_url(const std::string& url) { return without(url, url_password(url)); }
 
-Database::Database(const std::string& url, std::size_t pool_size)
-    : dialect_(dialect_of(url)), size_(pool_size), pool_(std::make_unique<soci::connection_pool>(pool_size)) {
+Database::Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms)
+    : dialect_(dialect_of(url)),
+      statement_timeout_ms_(statement_timeout_ms),
+      size_(pool_size),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)) {
   if (dialect_ == Dialect::Sqlite)
     sqlite_path_ = url.substr(std::string("sqlite:").size());
   else
@@ -122,7 +125,7 @@ void Database::open_connection(soci::session& sql) {
       sql << "PRAGMA busy_timeout=10000";
     } else {
       sql.open("postgresql", url_);
-      route_notices(sql);
+      configure_postgres(sql);
     }
   } catch (const soci::soci_error& e) {
     if (dialect_ == Dialect::Sqlite) throw std::runtime_error(std::string("cannot open the database: ") + e.what());
@@ -137,9 +140,32 @@ void Database::open_connection(soci::session& sql) {
   }
 }
 
+namespace {
+
+void set_statement_timeout(soci::session& sql, long ms) {
+  const std::string value = std::to_string(ms);
+  std::string applied;
+  sql << "SELECT set_config('statement_timeout', :v, false)", soci::use(value, "v"), soci::into(applied);
+}
+
+}  // namespace
+
+void Database::configure_postgres(soci::session& sql) {
+  route_notices(sql);
+  // A cancelled statement is an ordinary soci_error on a live connection:
+  // run() answers it 503 with Retry-After like any other database failure.
+  if (statement_timeout_ms_ > 0) set_statement_timeout(sql, statement_timeout_ms_);
+}
+
 int Database::migrate() {
   Lease lease(*this, "migrate");
-  return apply_migrations(lease.session(), dialect_);
+  soci::session& sql = lease.session();
+  // Migrating a large table may take longer than any request should.
+  const bool limited = dialect_ == Dialect::Postgres && statement_timeout_ms_ > 0;
+  if (limited) set_statement_timeout(sql, 0);
+  const int version = apply_migrations(sql, dialect_);
+  if (limited) set_statement_timeout(sql, statement_timeout_ms_);
+  return version;
 }
 
 bool Database::ping() {
@@ -168,7 +194,7 @@ Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
       // Statements prepared on the old connection die with it (before its backend does).
       drop_statements();
       sql.reconnect();
-      route_notices(sql);
+      db_.configure_postgres(sql);
     }
   } catch (const soci::soci_error& e) {
     db_.pool_->give_back(slot_);

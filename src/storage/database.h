@@ -36,7 +36,9 @@ class Database {
  public:
   // Opens every connection of the pool; throws std::runtime_error with a
   // message that names the database (never its password) when it cannot.
-  Database(const std::string& url, std::size_t pool_size);
+  // statement_timeout_ms: PostgreSQL's statement_timeout on every connection
+  // (0 = none), so a stuck server or lock gives a 503 instead of a hung worker.
+  Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms = 0);
   Dialect dialect() const { return dialect_; }
   const std::string& sqlite_path() const { return sqlite_path_; }
   int migrate();  // applies pending migrations; returns the schema version
@@ -88,10 +90,12 @@ class Database {
 
  private:
   void open_connection(soci::session& sql);
+  void configure_postgres(soci::session& sql);
   std::size_t slot_of(soci::session& sql) const;
   Dialect dialect_;
   std::string url_;  // the connection string actually used (PostgreSQL)
   std::string sqlite_path_;
+  long statement_timeout_ms_ = 0;
   std::size_t size_;
   std::unique_ptr<soci::connection_pool> pool_;
   std::vector<soci::session*> sessions_;  // by pool position
