@@ -2,9 +2,12 @@
 
 #include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace jogtrack::storage {
 
@@ -86,6 +89,32 @@ bool idle_connection_looks_broken(soci::session& sql) {
   return p.fd < 0 || ::poll(&p, 1, 0) != 0;
 }
 
+// Only called for SQLite sessions (same reason as pg_connection).
+sqlite_api::sqlite3* sqlite_connection(soci::session& sql) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  return backend ? backend->conn_ : nullptr;
+}
+
+// How long a statement waits for SQLite's lock before giving up (503).
+constexpr auto kSqliteBusyLimit = std::chrono::seconds(10);
+
+// Writers of this process queue on Database::lock_writes, so SQLite's lock is
+// contended only by the few writes outside it, another process (the CLI) and a
+// TRUNCATE checkpoint. SQLite's own busy handler sleeps up to 100 ms per retry,
+// far longer than a write transaction lasts; poll at a fine grain instead.
+int on_busy(void*, int attempts) {
+  constexpr auto kStep = std::chrono::microseconds(200);
+  if (attempts * kStep >= kSqliteBusyLimit) return 0;
+  std::this_thread::sleep_for(attempts < 20 ? std::chrono::microseconds(50) : kStep);
+  return 1;
+}
+
+// sqlite3_wal_hook: runs after each commit, once the write lock is released.
+int on_wal_commit(void* checkpointer, sqlite_api::sqlite3*, const char*, int frames) {
+  static_cast<WalCheckpointer*>(checkpointer)->note_wal_size(frames);
+  return 0;  // SQLITE_OK
+}
+
 }  // namespace
 
 std::string redact_url(const std::string& url) { return without(url, url_password(url)); }
@@ -104,6 +133,13 @@ Database::Database(const std::string& url, std::size_t pool_size, long statement
     sessions_.push_back(&pool_->at(i));
   }
   caches_.resize(size_);
+  if (dialect_ == Dialect::Sqlite) {
+    // Checkpoints move off the request path: the hook replaces each
+    // connection's auto-checkpoint and wakes the checkpointer instead.
+    checkpointer_ = std::make_unique<WalCheckpointer>(sqlite_path_, write_mutex_);
+    for (auto* sql : sessions_)
+      sqlite_api::sqlite3_wal_hook(sqlite_connection(*sql), on_wal_commit, checkpointer_.get());
+  }
 }
 
 std::size_t Database::slot_of(soci::session& sql) const {
@@ -115,14 +151,14 @@ std::size_t Database::slot_of(soci::session& sql) const {
 void Database::open_connection(soci::session& sql) {
   try {
     if (dialect_ == Dialect::Sqlite) {
-      sql.open("sqlite3", "db=" + sqlite_path_ + " timeout=10");
+      sql.open("sqlite3", "db=" + sqlite_path_);
+      sqlite_api::sqlite3_busy_handler(sqlite_connection(sql), on_busy, nullptr);
       // WAL: readers never block the writer. synchronous=NORMAL in WAL mode
       // keeps every committed transaction across a process crash (only an OS
       // crash or power loss can lose the last commits).
       sql << "PRAGMA journal_mode=WAL";
       sql << "PRAGMA synchronous=NORMAL";
       sql << "PRAGMA foreign_keys=ON";
-      sql << "PRAGMA busy_timeout=10000";
     } else {
       sql.open("postgresql", url_);
       configure_postgres(sql);
@@ -212,7 +248,13 @@ bool Database::Lease::connection_lost() {
   return pg_connection(sql) == nullptr || !sql.is_connected();
 }
 
-WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : sql_(sql) {
+WriteTransaction::WriteTransaction(Database& db, soci::session& sql)
+    : WriteTransaction(sql, db.dialect(), db.lock_writes()) {}
+
+WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : WriteTransaction(sql, dialect, {}) {}
+
+WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect, std::unique_lock<std::mutex> writer)
+    : writer_(std::move(writer)), sql_(sql) {
   try {
     sql_ << (dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   } catch (const soci::soci_error& e) {

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "common/errors.h"
 #include "common/sql_value.h"
 #include "storage/statement_cache.h"
+#include "storage/wal_checkpointer.h"
 
 namespace jogtrack::storage {
 
@@ -54,6 +56,14 @@ class Database {
   // SELECT 1 on a healthy (or freshly reconnected) connection.
   bool ping();
 
+  // SQLite allows one writer at a time. Writers queue here, in-process, instead
+  // of polling SQLite's lock from its busy handler (whose sleeps made the write
+  // latency tail); held for a whole write transaction (WriteTransaction) and
+  // by the WAL checkpointer while it truncates. PostgreSQL: never locked.
+  std::unique_lock<std::mutex> lock_writes() {
+    return dialect_ == Dialect::Sqlite ? std::unique_lock<std::mutex>(write_mutex_) : std::unique_lock<std::mutex>();
+  }
+
   // The statement T (a CachedStatement made as T(sql) or T(sql, dialect))
   // prepared on this pooled session, made on first use; only inside run(), on
   // the session it passed.
@@ -97,6 +107,8 @@ class Database {
   std::string sqlite_path_;
   long statement_timeout_ms_ = 0;
   std::size_t size_;
+  std::mutex write_mutex_;                         // SQLite writers (lock_writes)
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite; outlives the pool's connections
   std::unique_ptr<soci::connection_pool> pool_;
   std::vector<soci::session*> sessions_;  // by pool position
   std::vector<StatementCache> caches_;    // by pool position
@@ -111,9 +123,13 @@ class NothingSent : public soci::soci_error {
 
 // A write transaction. On SQLite it takes the write lock up front (BEGIN
 // IMMEDIATE) so two writers never deadlock upgrading a read lock; rolled back
-// unless committed.
+// unless committed. Made from the Database, it first waits its turn among this
+// process's writers (Database::lock_writes).
 class WriteTransaction {
  public:
+  WriteTransaction(Database& db, soci::session& sql);
+  // Without the in-process queue (migrations; callers not yet moved over):
+  // SQLite's busy handler arbitrates.
   WriteTransaction(soci::session& sql, Dialect dialect);
   ~WriteTransaction();
   void commit();
@@ -121,6 +137,8 @@ class WriteTransaction {
   WriteTransaction& operator=(const WriteTransaction&) = delete;
 
  private:
+  WriteTransaction(soci::session& sql, Dialect dialect, std::unique_lock<std::mutex> writer);
+  std::unique_lock<std::mutex> writer_;  // released after COMMIT/ROLLBACK (declared first)
   soci::session& sql_;
   bool done_ = false;
 };
