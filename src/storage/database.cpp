@@ -100,7 +100,7 @@ constexpr auto kSqliteBusyLimit = std::chrono::seconds(10);
 
 // Writers of this process queue on Database::lock_writes, so SQLite's lock is
 // contended only by the few writes outside it, another process (the CLI) and a
-// TRUNCATE checkpoint. SQLite's own busy handler sleeps up to 100 ms per retry,
+// RESTART checkpoint. SQLite's own busy handler sleeps up to 100 ms per retry,
 // far longer than a write transaction lasts; poll at a fine grain instead.
 int on_busy(void*, int attempts) {
   constexpr auto kStep = std::chrono::microseconds(200);
@@ -159,6 +159,8 @@ void Database::open_connection(soci::session& sql) {
       sql << "PRAGMA journal_mode=WAL";
       sql << "PRAGMA synchronous=NORMAL";
       sql << "PRAGMA foreign_keys=ON";
+      // When the WAL starts over, its file is cut back to this size.
+      sql << "PRAGMA journal_size_limit=67108864";
     } else {
       sql.open("postgresql", url_);
       configure_postgres(sql);

@@ -59,7 +59,7 @@ class Database {
   // SQLite allows one writer at a time. Writers queue here, in-process, instead
   // of polling SQLite's lock from its busy handler (whose sleeps made the write
   // latency tail); held for a whole write transaction (WriteTransaction) and
-  // by the WAL checkpointer while it truncates. PostgreSQL: never locked.
+  // by the WAL checkpointer while it restarts the WAL. PostgreSQL: never locked.
   std::unique_lock<std::mutex> lock_writes() {
     return dialect_ == Dialect::Sqlite ? std::unique_lock<std::mutex>(write_mutex_) : std::unique_lock<std::mutex>();
   }

@@ -3,15 +3,27 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace jogtrack::storage {
 
 namespace {
 
-// How long a TRUNCATE checkpoint may wait for readers (writers are already
-// held back); it is tried again on the next round if readers were busy.
-constexpr int kTruncateBusyMs = 200;
+// A RESTART checkpoint waits for the readers still using the WAL (writers
+// are already held back). They finish within milliseconds, so poll at a fine
+// grain — SQLite's own busy handler sleeps 10-25 ms at a time, all of it
+// added to every queued writer — and give up after kRestartWait (tried again
+// on the next round).
+constexpr auto kRestartPoll = std::chrono::microseconds(50);
+constexpr auto kRestartWait = std::chrono::milliseconds(200);
+
+int on_busy(void*, int attempts) {
+  if (attempts * kRestartPoll >= kRestartWait) return 0;
+  std::this_thread::sleep_for(kRestartPoll);
+  return 1;
+}
 
 }  // namespace
 
@@ -67,18 +79,21 @@ void WalCheckpointer::checkpoint_once() {
     spdlog::warn("database: WAL checkpoint failed: {}", sqlite3_errmsg(db_));
     return;
   }
-  if (frames >= kTruncateFrames) truncate();
+  // After a RESTART the WAL keeps its size until the next commit: no second one.
+  if (frames >= kRestartFrames && frames != restarted_at_) restart();
 }
 
-void WalCheckpointer::truncate() {
-  // TRUNCATE blocks writers for its whole duration: let them finish first and
-  // queue behind us rather than sleep in SQLite's busy handler.
+void WalCheckpointer::restart() {
+  // RESTART blocks writers for its whole duration: let them finish first and
+  // queue behind us rather than poll SQLite's lock. Afterwards the next commit
+  // writes the WAL from its start again (journal_size_limit trims the file).
   std::lock_guard writers(writers_);
-  sqlite3_busy_timeout(db_, kTruncateBusyMs);
+  sqlite3_busy_handler(db_, on_busy, nullptr);
   int frames = 0, copied = 0;
-  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &frames, &copied);
-  sqlite3_busy_timeout(db_, 0);
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("database: WAL truncation failed: {}", sqlite3_errmsg(db_));
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &frames, &copied);
+  sqlite3_busy_handler(db_, nullptr, nullptr);
+  if (rc == SQLITE_OK) restarted_at_ = frames;
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("database: WAL restart failed: {}", sqlite3_errmsg(db_));
 }
 
 }  // namespace jogtrack::storage

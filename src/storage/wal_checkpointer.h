@@ -17,15 +17,16 @@ namespace jogtrack::storage {
 // crosses 1,000 WAL pages copies them into the database file and syncs it
 // while its client waits). This thread instead checkpoints PASSIVE on its own
 // connection — that never blocks readers or writers — every kInterval and
-// whenever a commit reports kWakeFrames in the WAL (note_wal_size). When the
-// WAL has grown past kTruncateFrames anyway (long readers kept SQLite from
-// restarting it), it waits its turn among the writers and checkpoints
-// TRUNCATE, which empties the file.
+// whenever a commit reports kWakeFrames in the WAL (note_wal_size). A writer
+// starts the WAL over only when it is fully checkpointed and no reader still
+// uses it, which steady concurrent reads can prevent for good; so when the WAL
+// passes kRestartFrames, the thread takes its turn among the writers and
+// checkpoints RESTART (waits for those readers), and the WAL starts over.
 class WalCheckpointer {
  public:
   static constexpr std::chrono::milliseconds kInterval{1000};
   static constexpr int kWakeFrames = 1000;
-  static constexpr int kTruncateFrames = 16384;  // 64 MiB of 4 KiB pages
+  static constexpr int kRestartFrames = 16384;  // 64 MiB of 4 KiB pages
 
   // Throws std::runtime_error when the database cannot be opened.
   WalCheckpointer(const std::string& path, std::mutex& writers);
@@ -41,7 +42,7 @@ class WalCheckpointer {
  private:
   void loop();
   void checkpoint_once();
-  void truncate();
+  void restart();
 
   ::sqlite3* db_ = nullptr;
   std::mutex& writers_;
@@ -49,6 +50,7 @@ class WalCheckpointer {
   std::condition_variable wake_;
   bool stop_ = false;
   std::atomic<bool> pending_{false};
+  int restarted_at_ = -1;  // WAL size at the last RESTART (checkpoint thread only)
   std::thread thread_;
 };
 
