@@ -11,16 +11,17 @@ namespace jogtrack::storage {
 
 namespace {
 
-// A RESTART checkpoint waits for the readers still using the WAL (writers
-// are already held back). They finish within milliseconds, so poll at a fine
-// grain — SQLite's own busy handler sleeps 10-25 ms at a time, all of it
-// added to every queued writer — and give up after kRestartWait (tried again
-// on the next round).
+// A RESTART checkpoint waits for the readers still using the WAL while every
+// writer waits for it. Readers finish within milliseconds, so poll at a fine
+// grain (SQLite's own busy handler sleeps 10-25 ms at a time) and give up
+// soon — the next round tries again — unless the WAL has grown so large that
+// bounding it matters more than a writer's latency.
 constexpr auto kRestartPoll = std::chrono::microseconds(50);
-constexpr auto kRestartWait = std::chrono::milliseconds(200);
+constexpr auto kRestartWait = std::chrono::milliseconds(10);
+constexpr auto kRestartWaitWhenHuge = std::chrono::milliseconds(200);
 
-int on_busy(void*, int attempts) {
-  if (attempts * kRestartPoll >= kRestartWait) return 0;
+int on_busy(void* limit, int attempts) {
+  if (attempts * kRestartPoll >= *static_cast<const std::chrono::microseconds*>(limit)) return 0;
   std::this_thread::sleep_for(kRestartPoll);
   return 1;
 }
@@ -80,15 +81,16 @@ void WalCheckpointer::checkpoint_once() {
     return;
   }
   // After a RESTART the WAL keeps its size until the next commit: no second one.
-  if (frames >= kRestartFrames && frames != restarted_at_) restart();
+  if (frames >= kRestartFrames && frames != restarted_at_) restart(frames >= 4 * kRestartFrames);
 }
 
-void WalCheckpointer::restart() {
+void WalCheckpointer::restart(bool huge) {
   // RESTART blocks writers for its whole duration: let them finish first and
   // queue behind us rather than poll SQLite's lock. Afterwards the next commit
   // writes the WAL from its start again (journal_size_limit trims the file).
   std::lock_guard writers(writers_);
-  sqlite3_busy_handler(db_, on_busy, nullptr);
+  std::chrono::microseconds limit = huge ? kRestartWaitWhenHuge : kRestartWait;
+  sqlite3_busy_handler(db_, on_busy, &limit);
   int frames = 0, copied = 0;
   const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &frames, &copied);
   sqlite3_busy_handler(db_, nullptr, nullptr);

@@ -21,7 +21,8 @@ namespace jogtrack::storage {
 // starts the WAL over only when it is fully checkpointed and no reader still
 // uses it, which steady concurrent reads can prevent for good; so when the WAL
 // passes kRestartFrames, the thread takes its turn among the writers and
-// checkpoints RESTART (waits for those readers), and the WAL starts over.
+// checkpoints RESTART (waits for those readers, briefly unless the WAL is
+// past 4 x kRestartFrames), and the WAL starts over.
 class WalCheckpointer {
  public:
   static constexpr std::chrono::milliseconds kInterval{1000};
@@ -42,7 +43,7 @@ class WalCheckpointer {
  private:
   void loop();
   void checkpoint_once();
-  void restart();
+  void restart(bool huge);
 
   ::sqlite3* db_ = nullptr;
   std::mutex& writers_;
