@@ -173,7 +173,8 @@ constexpr std::chrono::seconds kProviderSlotWait{2};
 // Everything a command needs, built in dependency order.
 struct App {
   explicit App(const config::Config& cfg)
-      : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url)),
+      : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url,
+                                      cfg.db_statement_timeout_ms)),
         tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl, cfg.jwt_audience),
         throttle(storage->attempts()),
         registrations(storage->attempts(), cfg.register_limit),
@@ -184,7 +185,8 @@ struct App {
         weather(limited_weather_client, storage->weather_cache(), weather_stats),
         runs(*storage, weather),
         reports(*storage),
-        services{*storage, sessions, accounts, metrics, runs, reports, {cfg.cookie_secure, cfg.refresh_token_ttl}} {
+        services{*storage, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
+                 {cfg.cookie_secure, cfg.refresh_token_ttl}} {
     add_weather_metrics(metrics, weather_stats);
     add_connection_metrics(metrics, connection_stats);
   }

@@ -74,7 +74,9 @@ void add_auth_routes(http::Router& router, Services& s) {
                 auto password = body.string("password", true);
                 const bool cookie = wants_cookie_session(body);
                 body.finish();
-                const auto pair = s.sessions.login(*username, *password, request.remote_ip);
+                const std::string client =
+                    s.trusted_proxies.client_address(request.remote_ip, request.forwarded_for);
+                const auto pair = s.sessions.login(*username, *password, client);
                 return cookie ? cookie_session_response(pair, s.cookie) : token_response(pair);
               },
               http::Pool::Hashing});

@@ -1,5 +1,6 @@
 // The HTTP API: every route of SPEC §3, wired to the domain services.
 #pragma once
+#include "common/trusted_proxies.h"
 #include "api/session_cookie.h"
 #include "http/router.h"
 #include "observability/metrics.h"
@@ -19,6 +20,8 @@ struct Services {
   observability::Metrics& metrics;
   runs::RunService& runs;
   reports::ReportService& reports;
+  // Whose X-Forwarded-For names the client (the per-address login throttle).
+  const TrustedProxies& trusted_proxies;
   CookieSettings cookie;  // browser sessions' refresh-token cookie
 };
 

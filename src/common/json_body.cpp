@@ -1,17 +1,33 @@
 #include "common/json_body.h"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
-
+#include <rapidjson/memorystream.h>
 
 namespace jogtrack {
 
+namespace {
+
+[[noreturn]] void malformed(std::size_t offset, std::string_view what) {
+  throw ApiError(ErrorKind::BadRequest,
+                 "malformed JSON at offset " + std::to_string(offset) + ": " + std::string(what));
+}
+
+bool is_json_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
 JsonBody::JsonBody(std::string_view body) {
   if (body.empty()) throw ApiError(ErrorKind::BadRequest, "the request needs a JSON object body");
-  doc_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (doc_.HasParseError())
-    throw ApiError(ErrorKind::BadRequest, std::string("malformed JSON at offset ") +
-                                              std::to_string(doc_.GetErrorOffset()) + ": " +
-                                              rapidjson::GetParseError_En(doc_.GetParseError()));
+  // RapidJSON reads a NUL byte as the end of the input, so `{...}\0junk` would
+  // parse as `{...}`: parse only the value, then require that nothing but
+  // whitespace follows it.
+  rapidjson::MemoryStream memory(body.data(), body.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
+  doc_.ParseStream<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag, rapidjson::UTF8<>>(in);
+  if (doc_.HasParseError()) malformed(doc_.GetErrorOffset(), rapidjson::GetParseError_En(doc_.GetParseError()));
+  for (std::size_t i = in.Tell(); i < body.size(); ++i)
+    if (!is_json_whitespace(body[i])) malformed(i, "unexpected data after the JSON value");
   if (!doc_.IsObject()) throw ApiError(ErrorKind::BadRequest, "the body must be a JSON object");
 }
 

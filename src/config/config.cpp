@@ -34,6 +34,10 @@ const std::vector<Setting>& settings() {
        "registrations per client address and hour (default 20, 0 = no limit)"},
       {"JOGTRACK_COOKIE_SECURE", "--cookie-secure", "true or false: mark the browser session cookie Secure"},
       {"JOGTRACK_CORS_ORIGINS", "--cors-origins", "comma-separated origins allowed to call the API cross-origin"},
+      {"JOGTRACK_TRUSTED_PROXIES", "--trusted-proxies",
+       "comma-separated CIDRs of proxies whose X-Forwarded-For names the client (default: none)"},
+      {"JOGTRACK_DB_STATEMENT_TIMEOUT_MS", "--db-statement-timeout-ms",
+       "PostgreSQL: longest a statement may run before the request gets 503 (default 5000, 0 = none)"},
   };
   return all;
 }
@@ -206,6 +210,16 @@ Config parse_config(const std::map<std::string, std::string>& values) {
     cfg.register_limit = parse_int("JOGTRACK_REGISTER_LIMIT", *v, 0, 1000000);
   if (auto v = get("JOGTRACK_COOKIE_SECURE")) cfg.cookie_secure = parse_bool("JOGTRACK_COOKIE_SECURE", *v);
   if (auto v = get("JOGTRACK_CORS_ORIGINS")) cfg.cors_origins = parse_origins(*v);
+  if (auto v = get("JOGTRACK_TRUSTED_PROXIES")) {
+    try {
+      cfg.trusted_proxies = TrustedProxies::parse(*v);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("JOGTRACK_TRUSTED_PROXIES: ") + e.what());
+    }
+  }
+  if (auto v = get("JOGTRACK_DB_STATEMENT_TIMEOUT_MS"))
+    cfg.db_statement_timeout_ms =
+        static_cast<long>(parse_int("JOGTRACK_DB_STATEMENT_TIMEOUT_MS", *v, 0, 3'600'000));
   return cfg;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/trusted_proxies.h"
+
 namespace jogtrack::config {
 
 struct ConfigError : std::runtime_error {
@@ -41,6 +43,8 @@ struct Config {
   // Origins (scheme://host[:port], lower-case, no default port) allowed to
   // call the API from another site's pages; empty = same origin only.
   std::vector<std::string> cors_origins;
+  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client (default: none)
+  long db_statement_timeout_ms = 5000;  // PostgreSQL statement_timeout; 0 = none
 };
 
 // One setting: its environment variable, the matching --flag and a help line.

@@ -24,12 +24,13 @@ struct Request {
   std::string body;
   std::string content_type;
   std::string authorization;  // Authorization header value or empty
+  std::string remote_ip;      // the peer (TCP) address
+  std::string forwarded_for;  // every X-Forwarded-For field, in order, joined by ", "
   // For the browser-facing routes (web app, cookie sessions); empty when absent.
   std::string cookie;           // Cookie
   std::string accept_encoding;  // Accept-Encoding
   std::string if_none_match;    // If-None-Match
   std::string origin;           // Origin (CORS)
-  std::string remote_ip;
   std::string request_id;
   // Set by the server from the request's arrival (ServerOptions::request_timeout):
   // work still undone when it passes is dropped or rolled back, and the client

@@ -422,6 +422,11 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     r.remote_ip = req->remote_endpoint().address().to_string();
   } catch (const std::exception&) {
   }
+  // All of them: haproxy appends its own field after any the client sent.
+  h.for_each_value_of("X-Forwarded-For", [&r](restinio::string_view_t v) {
+    r.forwarded_for.append(r.forwarded_for.empty() ? "" : ", ").append(v.data(), v.size());
+    return restinio::http_header_fields_t::continue_enumeration();
+  });
   if (const auto* origin = h.try_get_field(restinio::http_field::origin)) r.origin = *origin;  // CORS, every answer
 
   try {

@@ -2,9 +2,12 @@
 
 #include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
 
-#include <cstdio>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace jogtrack::storage {
 
@@ -69,10 +72,8 @@ PGconn* pg_connection(soci::session& sql) {
 }
 
 // libpq prints server notices ("terminating connection due to administrator
-// command", ...) raw on stderr; make them one line like our other database messages.
-void print_notice(void*, const char* message) {
-  std::fprintf(stderr, "database notice: %s\n", one_line(message).c_str());
-}
+// command", ...) raw on stderr; send them to the log as one line instead.
+void print_notice(void*, const char* message) { spdlog::warn("database notice: {}", one_line(message)); }
 
 void route_notices(soci::session& sql) {
   if (PGconn* conn = pg_connection(sql)) PQsetNoticeProcessor(conn, print_notice, nullptr);
@@ -88,12 +89,41 @@ bool idle_connection_looks_broken(soci::session& sql) {
   return p.fd < 0 || ::poll(&p, 1, 0) != 0;
 }
 
+// Only called for SQLite sessions (same reason as pg_connection).
+sqlite_api::sqlite3* sqlite_connection(soci::session& sql) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  return backend ? backend->conn_ : nullptr;
+}
+
+// How long a statement waits for SQLite's lock before giving up (503).
+constexpr auto kSqliteBusyLimit = std::chrono::seconds(10);
+
+// Writers of this process queue on Database::lock_writes, so SQLite's lock is
+// contended only by the few writes outside it, another process (the CLI) and a
+// RESTART checkpoint. SQLite's own busy handler sleeps up to 100 ms per retry,
+// far longer than a write transaction lasts; poll at a fine grain instead.
+int on_busy(void*, int attempts) {
+  constexpr auto kStep = std::chrono::microseconds(200);
+  if (attempts * kStep >= kSqliteBusyLimit) return 0;
+  std::this_thread::sleep_for(attempts < 20 ? std::chrono::microseconds(50) : kStep);
+  return 1;
+}
+
+// sqlite3_wal_hook: runs after each commit, once the write lock is released.
+int on_wal_commit(void* checkpointer, sqlite_api::sqlite3*, const char*, int frames) {
+  static_cast<WalCheckpointer*>(checkpointer)->note_wal_size(frames);
+  return 0;  // SQLITE_OK
+}
+
 }  // namespace
 
 std::string redact_url(const std::string& url) { return without(url, url_password(url)); }
 
-Database::Database(const std::string& url, std::size_t pool_size)
-    : dialect_(dialect_of(url)), size_(pool_size), pool_(std::make_unique<soci::connection_pool>(pool_size)) {
+Database::Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms)
+    : dialect_(dialect_of(url)),
+      statement_timeout_ms_(statement_timeout_ms),
+      size_(pool_size),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)) {
   if (dialect_ == Dialect::Sqlite)
     sqlite_path_ = url.substr(std::string("sqlite:").size());
   else
@@ -103,6 +133,13 @@ Database::Database(const std::string& url, std::size_t pool_size)
     sessions_.push_back(&pool_->at(i));
   }
   caches_.resize(size_);
+  if (dialect_ == Dialect::Sqlite) {
+    // Checkpoints move off the request path: the hook replaces each
+    // connection's auto-checkpoint and wakes the checkpointer instead.
+    checkpointer_ = std::make_unique<WalCheckpointer>(sqlite_path_, write_mutex_);
+    for (auto* sql : sessions_)
+      sqlite_api::sqlite3_wal_hook(sqlite_connection(*sql), on_wal_commit, checkpointer_.get());
+  }
 }
 
 std::size_t Database::slot_of(soci::session& sql) const {
@@ -114,17 +151,19 @@ std::size_t Database::slot_of(soci::session& sql) const {
 void Database::open_connection(soci::session& sql) {
   try {
     if (dialect_ == Dialect::Sqlite) {
-      sql.open("sqlite3", "db=" + sqlite_path_ + " timeout=10");
+      sql.open("sqlite3", "db=" + sqlite_path_);
+      sqlite_api::sqlite3_busy_handler(sqlite_connection(sql), on_busy, nullptr);
       // WAL: readers never block the writer. synchronous=NORMAL in WAL mode
       // keeps every committed transaction across a process crash (only an OS
       // crash or power loss can lose the last commits).
       sql << "PRAGMA journal_mode=WAL";
       sql << "PRAGMA synchronous=NORMAL";
       sql << "PRAGMA foreign_keys=ON";
-      sql << "PRAGMA busy_timeout=10000";
+      // When the WAL starts over, its file is cut back to this size.
+      sql << "PRAGMA journal_size_limit=67108864";
     } else {
       sql.open("postgresql", url_);
-      route_notices(sql);
+      configure_postgres(sql);
     }
   } catch (const soci::soci_error& e) {
     if (dialect_ == Dialect::Sqlite) throw std::runtime_error(std::string("cannot open the database: ") + e.what());
@@ -139,9 +178,32 @@ void Database::open_connection(soci::session& sql) {
   }
 }
 
+namespace {
+
+void set_statement_timeout(soci::session& sql, long ms) {
+  const std::string value = std::to_string(ms);
+  std::string applied;
+  sql << "SELECT set_config('statement_timeout', :v, false)", soci::use(value, "v"), soci::into(applied);
+}
+
+}  // namespace
+
+void Database::configure_postgres(soci::session& sql) {
+  route_notices(sql);
+  // A cancelled statement is an ordinary soci_error on a live connection:
+  // run() answers it 503 with Retry-After like any other database failure.
+  if (statement_timeout_ms_ > 0) set_statement_timeout(sql, statement_timeout_ms_);
+}
+
 int Database::migrate() {
   Lease lease(*this, "migrate");
-  return apply_migrations(lease.session(), dialect_);
+  soci::session& sql = lease.session();
+  // Migrating a large table may take longer than any request should.
+  const bool limited = dialect_ == Dialect::Postgres && statement_timeout_ms_ > 0;
+  if (limited) set_statement_timeout(sql, 0);
+  const int version = apply_migrations(sql, dialect_);
+  if (limited) set_statement_timeout(sql, statement_timeout_ms_);
+  return version;
 }
 
 bool Database::ping() {
@@ -158,7 +220,7 @@ bool Database::ping() {
 
 Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
   if (!db_.pool_->try_lease(slot_, kLeaseTimeoutMs)) {
-    std::fprintf(stderr, "database error in %s: no free connection within %d ms\n", operation, kLeaseTimeoutMs);
+    spdlog::error("database error in {}: no free connection within {} ms", operation, kLeaseTimeoutMs);
     throw_unavailable();
   }
   if (db_.dialect_ != Dialect::Postgres) return;
@@ -170,12 +232,12 @@ Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
       // Statements prepared on the old connection die with it (before its backend does).
       drop_statements();
       sql.reconnect();
-      route_notices(sql);
+      db_.configure_postgres(sql);
     }
   } catch (const soci::soci_error& e) {
     db_.pool_->give_back(slot_);
-    std::fprintf(stderr, "database error in %s: cannot reconnect: %s\n", operation,
-                 one_line(without(e.what(), url_password(db_.url_))).c_str());
+    spdlog::error("database error in {}: cannot reconnect: {}", operation,
+                  one_line(without(e.what(), url_password(db_.url_))));
     throw_unavailable();
   }
 }
@@ -188,7 +250,13 @@ bool Database::Lease::connection_lost() {
   return pg_connection(sql) == nullptr || !sql.is_connected();
 }
 
-WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : sql_(sql) {
+WriteTransaction::WriteTransaction(Database& db, soci::session& sql)
+    : WriteTransaction(sql, db.dialect(), db.lock_writes()) {}
+
+WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : WriteTransaction(sql, dialect, {}) {}
+
+WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect, std::unique_lock<std::mutex> writer)
+    : writer_(std::move(writer)), sql_(sql) {
   try {
     sql_ << (dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   } catch (const soci::soci_error& e) {
@@ -231,10 +299,9 @@ bool is_unique_violation(const soci::soci_error& e) {
 void log_database_error(const char* operation, const soci::soci_error& e) {
   std::string msg = e.what();
   if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
-  msg = one_line(msg);
-  // Logging is wired by observability; storage stays independent of it and
-  // writes one line to stderr, which the service's log collector keeps.
-  std::fprintf(stderr, "database error in %s: %s\n", operation, msg.c_str());
+  // Through the process's logger, so JOGTRACK_LOG_FORMAT=json stays JSON
+  // exactly when the database fails.
+  spdlog::error("database error in {}: {}", operation, one_line(msg));
 }
 
 }  // namespace jogtrack::storage

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "common/errors.h"
 #include "common/sql_value.h"
 #include "storage/statement_cache.h"
+#include "storage/wal_checkpointer.h"
 
 namespace jogtrack::storage {
 
@@ -36,7 +38,9 @@ class Database {
  public:
   // Opens every connection of the pool; throws std::runtime_error with a
   // message that names the database (never its password) when it cannot.
-  Database(const std::string& url, std::size_t pool_size);
+  // statement_timeout_ms: PostgreSQL's statement_timeout on every connection
+  // (0 = none), so a stuck server or lock gives a 503 instead of a hung worker.
+  Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms = 0);
   Dialect dialect() const { return dialect_; }
   const std::string& sqlite_path() const { return sqlite_path_; }
   int migrate();  // applies pending migrations; returns the schema version
@@ -51,6 +55,14 @@ class Database {
 
   // SELECT 1 on a healthy (or freshly reconnected) connection.
   bool ping();
+
+  // SQLite allows one writer at a time. Writers queue here, in-process, instead
+  // of polling SQLite's lock from its busy handler (whose sleeps made the write
+  // latency tail); held for a whole write transaction (WriteTransaction) and
+  // by the WAL checkpointer while it restarts the WAL. PostgreSQL: never locked.
+  std::unique_lock<std::mutex> lock_writes() {
+    return dialect_ == Dialect::Sqlite ? std::unique_lock<std::mutex>(write_mutex_) : std::unique_lock<std::mutex>();
+  }
 
   // The statement T (a CachedStatement made as T(sql) or T(sql, dialect))
   // prepared on this pooled session, made on first use; only inside run(), on
@@ -88,11 +100,15 @@ class Database {
 
  private:
   void open_connection(soci::session& sql);
+  void configure_postgres(soci::session& sql);
   std::size_t slot_of(soci::session& sql) const;
   Dialect dialect_;
   std::string url_;  // the connection string actually used (PostgreSQL)
   std::string sqlite_path_;
+  long statement_timeout_ms_ = 0;
   std::size_t size_;
+  std::mutex write_mutex_;                         // SQLite writers (lock_writes)
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite; outlives the pool's connections
   std::unique_ptr<soci::connection_pool> pool_;
   std::vector<soci::session*> sessions_;  // by pool position
   std::vector<StatementCache> caches_;    // by pool position
@@ -107,9 +123,13 @@ class NothingSent : public soci::soci_error {
 
 // A write transaction. On SQLite it takes the write lock up front (BEGIN
 // IMMEDIATE) so two writers never deadlock upgrading a read lock; rolled back
-// unless committed.
+// unless committed. Made from the Database, it first waits its turn among this
+// process's writers (Database::lock_writes).
 class WriteTransaction {
  public:
+  WriteTransaction(Database& db, soci::session& sql);
+  // Without the in-process queue (migrations; callers not yet moved over):
+  // SQLite's busy handler arbitrates.
   WriteTransaction(soci::session& sql, Dialect dialect);
   ~WriteTransaction();
   void commit();
@@ -117,6 +137,8 @@ class WriteTransaction {
   WriteTransaction& operator=(const WriteTransaction&) = delete;
 
  private:
+  WriteTransaction(soci::session& sql, Dialect dialect, std::unique_lock<std::mutex> writer);
+  std::unique_lock<std::mutex> writer_;  // released after COMMIT/ROLLBACK (declared first)
   soci::session& sql_;
   bool done_ = false;
 };

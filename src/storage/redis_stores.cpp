@@ -3,6 +3,7 @@
 
 #include <hiredis/hiredis.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
@@ -25,8 +26,8 @@ constexpr const char* kPrefix = "jogtrack:";
 }
 
 void log_redis_error(const char* operation, const std::string& message) {
-  // Like the database errors: one line on stderr, never a token or a password.
-  std::fprintf(stderr, "redis error in %s: %s\n", operation, message.c_str());
+  // Like the database errors: one log line, never a token or a password.
+  spdlog::error("redis error in {}: {}", operation, message);
 }
 
 // An idle connection has nothing to read: a readable socket means Redis

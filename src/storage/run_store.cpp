@@ -477,7 +477,7 @@ std::string owner_where(const ListQuery& query) {
 
 RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
   return db_.run("create run", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     auto& q = db_.cached<InsertRun>(sql);
     q.p = RunParams(run);
     q.st.execute(true);
@@ -503,7 +503,7 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
                                              const Deadline& deadline) {
   return db_.run("update run", Retry::BeforeSend, [&](soci::session& sql) -> std::optional<RunRecord> {
     long long id = result_id;
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     const auto old = old_run(db_, sql, id);
     if (!old) return std::nullopt;
     auto& q = db_.cached<UpdateRun>(sql);
@@ -527,7 +527,7 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
 bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
   return db_.run("delete run", Retry::BeforeSend, [&](soci::session& sql) {
     long long id = result_id;
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     const auto old = old_run(db_, sql, id);
     if (!old) return false;
     bool changed = false;

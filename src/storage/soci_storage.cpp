@@ -12,8 +12,9 @@ namespace {
 
 class SociStorage : public Storage {
  public:
-  SociStorage(const std::string& url, std::size_t pool_size, const std::optional<std::string>& redis_url)
-      : db_(url, pool_size), users_(db_), tokens_(db_), attempts_(db_), runs_(db_), weather_cache_(db_) {
+  SociStorage(const std::string& url, std::size_t pool_size, const std::optional<std::string>& redis_url,
+              long statement_timeout_ms)
+      : db_(url, pool_size, statement_timeout_ms), users_(db_), tokens_(db_), attempts_(db_), runs_(db_), weather_cache_(db_) {
     db_.migrate();
     if (redis_url) {
       // Refresh tokens and login failures then live in Redis, shared by every instance.
@@ -55,9 +56,9 @@ class SociStorage : public Storage {
 }  // namespace
 
 std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size,
-                                      const std::optional<std::string>& redis_url) {
+                                      const std::optional<std::string>& redis_url, long statement_timeout_ms) {
   try {
-    return std::make_unique<SociStorage>(url, pool_size, redis_url);
+    return std::make_unique<SociStorage>(url, pool_size, redis_url, statement_timeout_ms);
   } catch (const soci::soci_error& e) {
     log_database_error("open", e);
     throw std::runtime_error("cannot open the database");

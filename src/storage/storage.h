@@ -190,8 +190,11 @@ class Storage {
 // applies pending migrations; with redis_url (redis://host:port/db) refresh
 // tokens and login-failure counters live in Redis instead. Throws
 // std::runtime_error with a clear message (never a password).
+// statement_timeout_ms (PostgreSQL; 0 = none): a statement running longer is
+// cancelled by the server and its request answered 503.
 std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size,
-                                      const std::optional<std::string>& redis_url = std::nullopt);
+                                      const std::optional<std::string>& redis_url = std::nullopt,
+                                      long statement_timeout_ms = 0);
 // Applies pending migrations only; returns the schema version reached.
 int migrate_only(const std::string& url);
 

@@ -112,7 +112,7 @@ SociUserStore::SociUserStore(Database& db) : db_(db) {}
 
 UserRecord SociUserStore::create(const NewUser& user) {
   return db_.run("create user", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     std::string scopes = join_scopes(user.scopes);
     std::string now = now_timestamp();
     std::string email = user.email.value_or(""), name = user.name.value_or("");
@@ -167,7 +167,7 @@ std::optional<UserRecord> SociUserStore::find_by_username_key(const std::string&
 
 bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) {
   return db_.run("update user", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     long long id = user_id, by = modified_by;
     std::string now = now_timestamp();
     std::string sets = "updated_at = :now, modified_by = :by";
@@ -206,7 +206,7 @@ bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std
 bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
                                const std::string& role, std::int64_t modified_by) {
   return db_.run("set scopes", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     long long id = user_id, by = modified_by;
     if (role != "admin") refuse_if_last_admin(sql, db_.dialect(), id);
     std::string joined = join_scopes(scopes), now = now_timestamp();
@@ -224,7 +224,7 @@ bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::stri
 
 bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
   return db_.run("delete user", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);
     long long id = user_id, by = modified_by;
     refuse_if_last_admin(sql, db_.dialect(), id);
     std::string now = now_timestamp();

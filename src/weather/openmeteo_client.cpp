@@ -3,6 +3,7 @@
 
 #include "common/errors.h"
 #include "weather/json_util.h"
+#include "weather/provider_text.h"
 #include "weather/weather.h"
 
 namespace jogtrack::weather {
@@ -60,7 +61,7 @@ std::optional<std::string> provider_error_reason(std::string_view body) {
   if (err == doc.MemberEnd() || !err->value.IsTrue()) return std::nullopt;
   auto r = doc.FindMember("reason");
   if (r == doc.MemberEnd() || !r->value.IsString()) return std::string("no reason given");
-  return std::string(r->value.GetString(), r->value.GetStringLength());
+  return bounded_message(std::string_view(r->value.GetString(), r->value.GetStringLength()), kMaxReasonBytes);
 }
 
 }  // namespace

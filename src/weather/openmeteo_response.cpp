@@ -5,6 +5,7 @@
 
 #include "common/errors.h"
 #include "weather/json_util.h"
+#include "weather/provider_text.h"
 #include "weather/weather.h"
 
 namespace jogtrack::weather {
@@ -35,7 +36,7 @@ std::string format_coordinate(double value) {
 }
 
 [[noreturn]] void no_data(const std::string& what) {
-  throw ApiError(ErrorKind::Unprocessable, "weather provider has no data: " + what);
+  throw ApiError(ErrorKind::Unprocessable, "weather provider has no data: " + bounded_message(what, kMaxReasonBytes));
 }
 
 // The value at `index` of column `name`: nullptr when the column is absent or
@@ -85,7 +86,7 @@ std::optional<std::string> string_cell(const rapidjson::Value& daily, const char
   const rapidjson::Value* v = cell(daily, name, index, rows);
   if (!v) return std::nullopt;
   if (!v->IsString()) malformed(std::string("daily.") + name + " holds a non-string");
-  return std::string(v->GetString(), v->GetStringLength());
+  return short_field(std::string_view(v->GetString(), v->GetStringLength()), kMaxTimeOfDayBytes);
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ Control API (for tests):
         garbage  HTTP 200 with a body that is not JSON
         slow     sleep delay_ms, then answer normally
         drop     close the connection without answering
+        raw      answer every lookup with "status" (default 200) and the bytes of "body_base64"
         today    pretend today is that date (null = the real UTC date)
       Fields not given keep their value. Answers the resulting state.
     GET  /__hits     {"forecast": n, "archive": n, "requests": [{"path": .., "query": {..}}, ..]}
@@ -38,6 +39,7 @@ or as a script:
 """
 
 import argparse
+import base64
 import datetime
 import hashlib
 import json
@@ -91,7 +93,7 @@ DRY_CODES = [0, 1, 2, 3, 45, 48]
 RAIN_CODES = [51, 53, 55, 61, 63, 65, 80, 81, 82, 95, 96, 99]
 SNOW_CODES = [71, 73, 75, 77, 85, 86]
 FREEZING_CODES = [56, 57, 66, 67]
-MODES = ("ok", "nodata", "error500", "garbage", "slow", "drop")
+MODES = ("ok", "nodata", "error500", "garbage", "slow", "drop", "raw")
 
 
 def _seed(date_str, lat, lon):
@@ -163,6 +165,7 @@ class _State:
         self.mode = "ok"
         self.delay_ms = 0
         self.today = None
+        self.raw = (200, b"")
         self.hits = {"forecast": 0, "archive": 0}
         self.requests = []
 
@@ -295,7 +298,10 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.hits[kind] += 1
             state.requests.append({"path": url.path, "query": query})
-            mode, delay_ms = state.mode, state.delay_ms
+            mode, delay_ms, raw = state.mode, state.delay_ms, state.raw
+        if mode == "raw":
+            self._send(raw[0], raw[1])
+            return
         if mode == "drop":
             self.close_connection = True
             try:
@@ -349,6 +355,8 @@ def _apply_control(state, body):
     today = state.today
     if "today" in body:
         today = None if body["today"] is None else datetime.date.fromisoformat(body["today"])
+    if mode == "raw":
+        state.raw = (int(body.get("status", 200)), base64.b64decode(body.get("body_base64", "")))
     state.mode, state.delay_ms, state.today = mode, delay, today
 
 

@@ -2,6 +2,7 @@
 // (JOGTRACK_TEST_PG_URL, JOGTRACK_TEST_REDIS_URL) — the PostgreSQL connection and the Redis stores.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <random>
@@ -129,6 +130,27 @@ TEST(Postgres, KilledConnectionIsReplacedBeforeUse) {
   db.run("write", Retry::BeforeSend,
          [&](soci::session& sql) { sql << "SELECT pg_backend_pid()", soci::into(new_pid); });
   EXPECT_NE(new_pid, pid);
+}
+
+TEST(Postgres, StatementTimeoutIsA503AndTheConnectionSurvives) {
+  const std::string base = env("JOGTRACK_TEST_PG_URL");
+  // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
+  ASSERT_FALSE(base.empty()) << "JOGTRACK_TEST_PG_URL not set";
+  Database db(base + "/postgres", 1, 200);
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    db.run("slow", Retry::Safe, [](soci::session& sql) { sql << "SELECT pg_sleep(3)"; });
+    FAIL() << "no error";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+    EXPECT_EQ(e.retry_after(), 1);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_TRUE(db.ping());
+  std::string timeout;
+  db.run("setting", Retry::Safe,
+         [&](soci::session& sql) { sql << "SELECT current_setting('statement_timeout')", soci::into(timeout); });
+  EXPECT_EQ(timeout, "200ms");
 }
 
 // ---- Redis stores (when available) -----------------------------------------------------------
