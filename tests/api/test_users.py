@@ -787,7 +787,7 @@ def test_unknown_user_id(api, admin, raw_id):
         assert_problem(r, 404)
 
 
-@pytest.mark.parametrize("path", ["/nope", "/users/1/nope", "/auth/nope", "/user", "/users/1/scopes/x", "/"])
+@pytest.mark.parametrize("path", ["/nope", "/users/1/nope", "/auth/nope", "/user", "/users/1/scopes/x", "/apps"])
 def test_unknown_path(api, admin, path):
     r = api.get(path, token=admin)
     assert_problem(r, 404)
