@@ -34,7 +34,7 @@ run_suite() {  # build_dir label
   # The PostgreSQL/Redis unit tests need the private backends: excluded by name
   # only when SKIP_PG=1 turned them off (they fail, never skip, without them).
   local exclude=()
-  [ -n "$backends" ] || exclude=(-E '^(Postgres|RedisStores)\.')
+  [ -n "$backends" ] || exclude=(-E '^(Postgres|RedisStores)\.|/(postgres|redis)$')
   with_backends ctest --test-dir "$dir" --output-on-failure -j2 "${exclude[@]}"
   echo "== [$label] API tests (SQLite)"
   JOGTRACK_BIN="$root/$dir/jogtrack" /usr/bin/python3 -m pytest -q -p no:cacheprovider -m "not cluster" tests/api

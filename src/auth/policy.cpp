@@ -1,5 +1,7 @@
 #include "auth/policy.h"
 
+#include "common/ascii.h"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -11,18 +13,12 @@ namespace jogtrack::auth {
 
 namespace {
 
-constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+using jogtrack::ascii_lower;  // the per-character one, beside this file's whole-string overload
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ascii_lower(c);
   return out;
-}
-
-bool ascii_iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 bool username_char(char c) {
@@ -120,7 +116,7 @@ std::vector<std::string> check_password(std::string_view password, std::string_v
     errors.push_back("must be at most " + std::to_string(kPasswordMaxLength) +
                      " characters long");
   }
-  if (!username.empty() && ascii_iequal(password, username)) {
+  if (!username.empty() && iequals_ascii(password, username)) {
     errors.emplace_back("must not be the same as the username");
   }
   // Bounded work: a password longer than the maximum cannot be in the list.

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "auth/passwords.h"
+#include "common/ascii.h"
 
 namespace jogtrack::auth {
 
@@ -100,15 +101,6 @@ bool audience_ok(const Claims* aud, std::string_view audience) {
     found = found || string_is(a, audience);
   }
   return found;
-}
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // RFC 9068 §4 names "at+jwt"; RFC 7515 §4.1.9 lets "application/" be omitted

@@ -1,5 +1,6 @@
 #include "webapp/static_site.h"
 
+#include "common/ascii.h"
 #include "http/router.h"
 #include "webapp/assets.h"
 
@@ -13,15 +14,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // Calls f(item) for each comma-separated, trimmed, non-empty item.
@@ -89,7 +81,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
   for_each_item(accept_encoding, [&](std::string_view item) {
     const std::string_view coding = trim(item.substr(0, item.find(';')));
     const bool ok = !q_is_zero(item);
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+    if (iequals_ascii(coding, "gzip") || iequals_ascii(coding, "x-gzip")) {
       gzip_named = true;
       gzip = gzip || ok;
     } else if (coding == "*") {

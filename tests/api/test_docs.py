@@ -10,6 +10,8 @@ DOCS = ROOT / "docs"
 def settings_from_help():
     """(env, flag) pairs from `jogtrack --help`, e.g. ("JOGTRACK_LISTEN", "--listen")."""
     out = subprocess.run([str(BINARY), "--help"], capture_output=True, text=True, timeout=30, check=True).stdout
+    # CLI11 wraps a long flag's help onto the next line: join continuation lines first.
+    out = re.sub(r"\n\s{20,}(?!-)", " ", out)
     pairs = re.findall(r"^\s+(--[a-z0-9-]+)\b.*\[(JOGTRACK_[A-Z0-9_]+)\]", out, re.MULTILINE)
     return {env: flag for flag, env in pairs}
 

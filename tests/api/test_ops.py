@@ -216,8 +216,10 @@ def test_sigterm_finishes_in_flight_requests(make_server):
     srv = make_server({"JOGTRACK_THREADS": "1"})
     api = Client(srv)
     user = api.new_user()
-    results = [None] * 12
-    done_at = [None] * 12
+    # Enough logins that Argon2id on the one hashing thread is still busy at SIGTERM,
+    # even on a quiet machine where one hash takes ~10 ms.
+    results = [None] * 40
+    done_at = [None] * 40
 
     def login(i):
         try:
