@@ -40,7 +40,7 @@ void SociTokenStore::save(const std::string& token_hash, std::int64_t user_id, c
 RotateResult SociTokenStore::rotate(const std::string& old_hash, const std::string& new_hash,
                                     std::int64_t new_expires_at, std::int64_t now) {
   return db_.run("rotate refresh token", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);  // in the writer queue, like every other write
     long long user_id = 0, expires_at = 0;
     int state = 0;
     std::string family;
@@ -91,7 +91,7 @@ void SociTokenStore::revoke_all_for_user(std::int64_t user_id) {
 Reservation SociAttemptStore::reserve(const std::string& key, std::int64_t limit, std::int64_t now,
                                       std::int64_t window_seconds) {
   const auto reservation = db_.run("reserve attempt", Retry::BeforeSend, [&](soci::session& sql) {
-    WriteTransaction tx(sql, db_.dialect());
+    WriteTransaction tx(db_, sql);  // in the writer queue, like every other write
     // Count and insert must not interleave with another reservation of the
     // same key. SQLite's BEGIN IMMEDIATE already serialises writers; on
     // PostgreSQL (READ COMMITTED) two counts could both see room, so the key
