@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert, toApiError } from '../components/ErrorAlert';
 import { FilterBox } from '../components/FilterBox';
 import { Pager } from '../components/Pager';
+import { RowActions } from '../components/RowActions';
 import { SortHeader } from '../components/SortHeader';
 import { SubjectPicker } from '../components/SubjectPicker';
 import { formatDuration, formatKm, formatPace } from '../lib/format';
@@ -125,14 +126,7 @@ export function Runs({ subject, onSubject }: { subject: User | null; onSubject: 
                 <td role="cell" class="c-wx">
                   <Weather run={r} />
                 </td>
-                <td role="cell" class="row-actions">
-                  <button type="button" class="small secondary" onClick={() => setEditing(r)}>
-                    Edit
-                  </button>
-                  <button type="button" class="small danger" onClick={() => setDeleting(r)}>
-                    Delete
-                  </button>
-                </td>
+                <RowActions onEdit={() => setEditing(r)} onDelete={() => setDeleting(r)} />
               </tr>
             ))}
           </tbody>

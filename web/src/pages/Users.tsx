@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert, toApiError } from '../components/ErrorAlert';
 import { FilterBox } from '../components/FilterBox';
 import { Pager } from '../components/Pager';
+import { RowActions } from '../components/RowActions';
 import { SortHeader } from '../components/SortHeader';
 import { formatTimestampDate } from '../lib/format';
 import { column, type SortColumn } from '../lib/listState';
@@ -125,14 +126,7 @@ export function Users() {
                   )}
                 </td>
                 <td role="cell" class="c-created nowrap">{formatTimestampDate(u.created_at)}</td>
-                <td role="cell" class="row-actions">
-                  <button type="button" class="small secondary" onClick={() => setEditing(u)}>
-                    Edit
-                  </button>
-                  <button type="button" class="small danger" onClick={() => setDeleting(u)}>
-                    Delete
-                  </button>
-                </td>
+                <RowActions onEdit={() => setEditing(u)} onDelete={() => setDeleting(u)} />
               </tr>
             ))}
           </tbody>
