@@ -77,5 +77,15 @@ test.describe('axe: no serious or critical violations', () => {
     await expect(page.getByRole('heading', { name: /jogtrack/, level: 1 })).toBeVisible();
     await expect(page.getByRole('button', { name: /Log in$/ })).toBeVisible();
     await checkA11y(page, 'docs');
+    // An open operation after "Try it out" and "Execute" (parameters, request
+    // body, live response, code samples), then the Authorize dialog.
+    await page.getByRole('button', { name: /Log in$/ }).click();
+    await page.getByRole('button', { name: 'Try it out', exact: true }).click();
+    await page.getByRole('button', { name: 'Execute', exact: true }).click();
+    await expect(page.locator('.live-responses-table')).toContainText('Unauthorized');
+    await checkA11y(page, 'docs-try-it-out');
+    await page.getByRole('button', { name: /^Authorize/ }).first().click();
+    await expect(page.getByRole('button', { name: 'Close dialog', exact: true })).toBeVisible();
+    await checkA11y(page, 'docs-authorize');
   });
 });

@@ -24,6 +24,23 @@ function fixAccessibility(): void {
   for (const link of root.querySelectorAll('.opblock-summary-control a[href]')) {
     link.removeAttribute('href');
   }
+  // Inside an open operation, after "Try it out": the request body and the
+  // selects of enum parameters have no label, and the code samples scroll
+  // sideways without a way to reach them by keyboard.
+  for (const body of root.querySelectorAll('textarea.body-param__text:not([aria-label])')) {
+    body.setAttribute('aria-label', 'Request body');
+  }
+  for (const select of root.querySelectorAll('tr[data-param-name] select:not([aria-label])')) {
+    const row = select.closest('tr')!;
+    select.setAttribute('aria-label', `${row.dataset.paramName} (${row.dataset.paramIn})`);
+  }
+  for (const code of root.querySelectorAll('.highlight-code > pre:not([tabindex])')) {
+    code.setAttribute('tabindex', '0');
+  }
+  // The Authorize dialog's close icon (its "Close" button is another).
+  for (const close of root.querySelectorAll('button.close-modal:not([aria-label])')) {
+    close.setAttribute('aria-label', 'Close dialog');
+  }
 }
 
 new MutationObserver(fixAccessibility).observe(root, { childList: true, subtree: true });
