@@ -185,8 +185,6 @@ def test_token_of_another_audience_is_rejected(make_server):
     prod = make_server(env={"JOGTRACK_JWT_SECRET": secret}, name="prod")
     staging = make_server(env={"JOGTRACK_JWT_SECRET": secret, "JOGTRACK_JWT_AUDIENCE": "staging"},
                           name="staging")
-    prod.start()
-    staging.start()
     prod_api, staging_api = Client(prod), Client(staging)
     user = staging_api.new_user()
     assert jwt_parts(user.token)[1]["aud"] == "staging"
@@ -198,7 +196,6 @@ def test_token_of_another_audience_is_rejected(make_server):
 def test_application_at_jwt_typ_and_time_claims(make_server):
     secret = "a-secret-the-test-signs-its-own-tokens-with-012345"
     srv = make_server(env={"JOGTRACK_JWT_SECRET": secret})
-    srv.start()
     client = Client(srv)
     user = client.new_user()
     _, claims, _ = jwt_parts(user.token)

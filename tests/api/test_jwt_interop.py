@@ -18,7 +18,6 @@ def verify_with_jose(token, **env):
 
 def test_jose_verifies_access_tokens(make_server):
     srv = make_server(env={"JOGTRACK_JWT_SECRET": SECRET})
-    srv.start()
     api = Client(srv)
     user = api.new_user(name="Interop", email="interop@example.com")
     code, out = verify_with_jose(user.token)
@@ -33,7 +32,6 @@ def test_jose_verifies_access_tokens(make_server):
 
 def test_jose_refuses_what_it_should(make_server):
     srv = make_server(env={"JOGTRACK_JWT_SECRET": SECRET, "JOGTRACK_JWT_AUDIENCE": "staging"})
-    srv.start()
     token = Client(srv).new_user().token
     # The library really checks: another audience, another issuer or another key fail.
     assert verify_with_jose(token, JWT_AUDIENCE="staging")[0] == 0
