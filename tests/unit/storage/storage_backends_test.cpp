@@ -10,21 +10,13 @@
 #include "common/errors.h"
 #include "storage/database.h"
 #include "storage/redis_stores.h"
+#include "test_env.h"
 
 namespace jogtrack::storage {
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-std::string random_hex() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
-}
+using test_env::env;
+using test_env::random_hex;
 
 TEST(RedisUrl, Parses) {
   auto ep = parse_redis_url("redis://10.1.2.3:6380/4");
