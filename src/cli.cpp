@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "api/routes.h"
 #include "auth/passwords.h"
 #include "auth/policy.h"
+#include "common/dates.h"
 #include "config/config.h"
 #include "http/connection_stats.h"
 #include "http/fd_budget.h"
@@ -208,7 +210,18 @@ struct App {
   api::Services services;
 };
 
+// Test-only (see calendar_now in common/dates.h): fixes "today" for the date rules.
+void apply_test_clock() {
+  const char* fixed = std::getenv("JOGTRACK_TEST_NOW");
+  if (!fixed || !*fixed) return;
+  const auto instant = parse_utc_instant(fixed);
+  if (!instant) throw std::runtime_error("JOGTRACK_TEST_NOW must be YYYY-MM-DDTHH:MM:SSZ");
+  set_calendar_now(*instant);
+  spdlog::warn("JOGTRACK_TEST_NOW={}: today's date is fixed; this is for tests only", fixed);
+}
+
 int serve(const config::Config& cfg) {
+  apply_test_clock();
   const std::uint64_t open_files = http::raise_open_files_limit();
   App app(cfg);
   const http::Router router = api::build_router(app.services);

@@ -63,11 +63,17 @@ struct ServerOptions {
 //    goes on like any OPTIONS request;
 //  - 404, or 405 + Allow, from the router (HEAD/OPTIONS: 405 unless registered);
 //  - 503 while draining;
-//  - 413 for a body over max_body_bytes. Bodies over max(1 MiB,
-//    2 x max_body_bytes), headers over 16 KiB per field or 100 fields, and URLs
-//    over 32 KiB make RESTinio drop the connection without any answer;
+//  - 413 for a body over max_body_bytes, or over the route's own
+//    Route::max_body_bytes (file imports). Bodies over max(1 MiB,
+//    2 x max_body_bytes, largest route limit + 1 MiB), headers over 16 KiB per
+//    field or 100 fields, and URLs over 32 KiB make RESTinio drop the
+//    connection without any answer. RESTinio reads a body whole before any
+//    route is known, so a route with a large limit raises what every
+//    connection may buffer; the connection limit bounds the total;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
-//    (parameters allowed, case-insensitive);
+//    (parameters allowed, case-insensitive), or not one of the route's
+//    Route::content_types when it names some;
+//  - a Response with a stream is sent chunked as it is produced (see Response::stream);
 //  - 400 for malformed percent-encoding in the query, a query parameter given
 //    twice, or two Authorization headers;
 //  - 503 + Retry-After: 1 when the route's pool has no idle thread and its

@@ -493,6 +493,29 @@ RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
   });
 }
 
+std::vector<RunRecord> SociRunStore::create_many(const std::vector<RunValues>& runs, const Deadline& deadline) {
+  return db_.run("import runs", Retry::BeforeSend, [&](soci::session& sql) {
+    WriteTransaction tx(db_, sql);
+    std::vector<RunRecord> created;
+    created.reserve(runs.size());
+    std::vector<long long> owners;
+    for (const auto& run : runs) {
+      auto& q = db_.cached<InsertRun>(sql);
+      q.p = RunParams(run);
+      q.st.execute(true);
+      finish_cached(q.st, db_.dialect());  // as in create(): reset before the next statement
+      const RunParams& p = q.p;
+      created.push_back(p.record(q.id));
+      adjust_week(db_, sql, p.user_id, p.iso_year, p.iso_week, 1, p.distance, p.time);
+      if (std::find(owners.begin(), owners.end(), p.user_id) == owners.end()) owners.push_back(p.user_id);
+    }
+    for (const long long owner : owners) bump_runs_version(db_, sql, owner);
+    deadline.check();  // throws: the transaction rolls back, nothing is stored
+    tx.commit();
+    return created;
+  });
+}
+
 std::optional<RunRecord> SociRunStore::find(std::int64_t result_id) {
   return db_.run("find run", Retry::Safe, [&](soci::session& sql) {
     return find_live(db_, sql, result_id);
