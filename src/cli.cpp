@@ -23,6 +23,7 @@
 #include "http/connection_stats.h"
 #include "http/fd_budget.h"
 #include "http/server.h"
+#include "legacy/seed_import.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
 #include "reports/weekly_report.h"
@@ -312,7 +313,14 @@ int run(int argc, char** argv) {
   set_role_cmd->add_option("--role", role, "user, manager or admin")
       ->required()
       ->check(CLI::IsMember({"user", "manager", "admin"}));
-  for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd}) sub->fallthrough();
+  std::string seed_path;
+  auto* import_seed_cmd =
+      app.add_subcommand("import-seed", "import the original system's SQLite database (users and runs)");
+  import_seed_cmd->add_option("--from", seed_path, "path of the original system's SQLite file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd, import_seed_cmd})
+    sub->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -337,6 +345,7 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (*routes_cmd) return print_routes(cfg);
+    if (*import_seed_cmd) return legacy::import_seed(seed_path, cfg.database_url, std::cout);
     if (*create_cmd) return create_user(cfg, username, role, email, name);
     if (*set_role_cmd) {
       App a(cfg);

@@ -189,6 +189,23 @@ const std::vector<Migration>& migrations() {
            "UPDATE login_failures SET expires_at = at + 900",
            "CREATE INDEX login_failures_expires ON login_failures(expires_at)",
        }},
+      // What `jogtrack import-seed` brought over from the original system:
+      // (kind "user"/"run", its id there) -> the id here, so importing twice adds nothing twice.
+      {4,
+       {
+           R"(CREATE TABLE legacy_imports (
+                kind TEXT NOT NULL,
+                source_id INTEGER NOT NULL,
+                target_id INTEGER NOT NULL,
+                PRIMARY KEY (kind, source_id)))",
+       },
+       {
+           R"(CREATE TABLE legacy_imports (
+                kind TEXT COLLATE "C" NOT NULL,
+                source_id BIGINT NOT NULL,
+                target_id BIGINT NOT NULL,
+                PRIMARY KEY (kind, source_id)))",
+       }},
   };
   return all;
 }
