@@ -3,7 +3,12 @@ import sqlite3
 
 from test_cli import run
 
-UNDO_MIGRATION_3 = """
+# Undoing a migration undoes the later ones first (the schema goes back to that version).
+UNDO_MIGRATION_4 = """
+    DROP TABLE legacy_imports;
+    DELETE FROM schema_version WHERE version >= 4;
+"""
+UNDO_MIGRATION_3 = UNDO_MIGRATION_4 + """
     DROP INDEX login_failures_expires;
     ALTER TABLE login_failures DROP COLUMN expires_at;
     DELETE FROM schema_version WHERE version >= 3;
