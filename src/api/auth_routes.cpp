@@ -1,4 +1,6 @@
 // /auth: login, refresh, logout, verify, me; refresh tokens in the body or, for browsers, in a cookie.
+#include "api/endpoint.h"
+#include "api/request_parts.h"
 #include "api/routes.h"
 #include "api/session_cookie.h"
 #include "api/user_json.h"
@@ -65,68 +67,54 @@ bool wants_cookie_session(JsonBody& body) {
 }  // namespace
 
 void add_auth_routes(http::Router& router, Services& s) {
-  router.add({"POST", "/auth",
-              [&s](const http::Request& request) {
-                allow_query_params(request, {});
-                JsonBody body(request.body);
-                body.allow_only({"username", "password", "session"});
-                auto username = body.string("username", true);
-                auto password = body.string("password", true);
-                const bool cookie = wants_cookie_session(body);
-                body.finish();
-                const std::string client =
-                    s.trusted_proxies.client_address(request.remote_ip, request.forwarded_for);
-                const auto pair = s.sessions.login(*username, *password, client);
-                return cookie ? cookie_session_response(pair, s.cookie) : token_response(pair);
-              },
-              http::Pool::Hashing});
+  auto& sessions = s.sessions;
+  add_endpoint(router, sessions, {"POST", "/auth", Auth::Public, {}, http::Pool::Hashing}, [&s](const Call& c) {
+    JsonBody body(c.request.body);
+    body.allow_only({"username", "password", "session"});
+    auto username = body.string("username", true);
+    auto password = body.string("password", true);
+    const bool cookie = wants_cookie_session(body);
+    body.finish();
+    const std::string client = s.trusted_proxies.client_address(c.request.remote_ip, c.request.forwarded_for);
+    const auto pair = s.sessions.login(*username, *password, client);
+    return cookie ? cookie_session_response(pair, s.cookie) : token_response(pair);
+  });
 
-  router.add({"POST", "/auth/refresh",
-              [&s](const http::Request& request) {
-                allow_query_params(request, {});
-                const auto token = refresh_token_of(request);
-                if (!token.from_cookie) return token_response(s.sessions.refresh(token.value));
-                try {
-                  return cookie_session_response(s.sessions.refresh(token.value), s.cookie);
-                } catch (const ApiError& e) {
-                  if (e.kind() != ErrorKind::Unauthorized) throw;
-                  // A dead cookie (expired, revoked, reused) is dropped so the page stops sending it.
-                  auto response = http::from_api_error(e);
-                  response.headers.emplace_back("Set-Cookie", clear_refresh_cookie(s.cookie));
-                  return response;
-                }
-              }});
+  add_endpoint(router, sessions, {"POST", "/auth/refresh", Auth::Public, {}}, [&s](const Call& c) {
+    const auto token = refresh_token_of(c.request);
+    if (!token.from_cookie) return token_response(s.sessions.refresh(token.value));
+    try {
+      return cookie_session_response(s.sessions.refresh(token.value), s.cookie);
+    } catch (const ApiError& e) {
+      if (http::problem_type(e.kind()).status != 401) throw;
+      // A dead cookie (expired, revoked, reused) is dropped so the page stops sending it.
+      auto response = http::from_api_error(e);
+      response.headers.emplace_back("Set-Cookie", clear_refresh_cookie(s.cookie));
+      return response;
+    }
+  });
 
-  router.add({"POST", "/auth/logout",
-              [&s](const http::Request& request) {
-                allow_query_params(request, {});
-                const auto token = refresh_token_of(request);
-                s.sessions.logout(token.value);
-                auto response = http::Response::no_content();
-                if (token.from_cookie) response.headers.emplace_back("Set-Cookie", clear_refresh_cookie(s.cookie));
-                return response;
-              }});
+  add_endpoint(router, sessions, {"POST", "/auth/logout", Auth::Public, {}}, [&s](const Call& c) {
+    const auto token = refresh_token_of(c.request);
+    s.sessions.logout(token.value);
+    auto response = http::Response::no_content();
+    if (token.from_cookie) response.headers.emplace_back("Set-Cookie", clear_refresh_cookie(s.cookie));
+    return response;
+  });
 
-  router.add({"GET", "/auth/verify",
-              [&s](const http::Request& request) {
-                s.sessions.authenticate(request.authorization);
-                allow_query_params(request, {});
-                return http::Response::json(200, R"({"valid":true})");
-              }});
+  add_endpoint(router, sessions, {"GET", "/auth/verify"},
+               [](const Call&) { return http::Response::json(200, R"({"valid":true})"); });
 
-  router.add({"GET", "/auth/me",
-              [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                allow_query_params(request, {});
-                const auto me = s.accounts.get(caller, caller.user_id);
-                rapidjson::StringBuffer buf;
-                JsonWriter w(buf);
-                w.StartObject();
-                w.Key("me");
-                write_user(w, me);
-                w.EndObject();
-                return http::Response::json(200, buf.GetString());
-              }});
+  add_endpoint(router, sessions, {"GET", "/auth/me"}, [&s](const Call& c) {
+    const auto me = s.accounts.get(c.caller, c.caller.user_id);
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    w.Key("me");
+    write_user(w, me);
+    w.EndObject();
+    return http::Response::json(200, buf.GetString());
+  });
 }
 
 }  // namespace jogtrack::api

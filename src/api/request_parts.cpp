@@ -70,14 +70,6 @@ std::optional<std::int64_t> query_user_id(const http::Request& request) {
   return id;
 }
 
-void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : request.query) {
-    bool known = false;
-    for (auto a : allowed) known = known || key == a;
-    if (!known) throw_invalid(key, "unknown query parameter");
-  }
-}
-
 ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
                              std::string_view default_sort, std::string_view id_column,
                              std::initializer_list<std::string_view> extra_allowed,

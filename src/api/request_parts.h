@@ -34,8 +34,6 @@ ListParams parse_list_params(const http::Request& request, const filter::FieldTa
                              std::string_view default_sort, std::string_view id_column,
                              std::initializer_list<std::string_view> extra_allowed = {},
                              const filter::FieldTable* sort_fields = nullptr);
-// Rejects any query parameter not named (for routes that are not lists).
-void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed);
 
 // X-Total-Count and an RFC 8288 Link header (first, prev, next, last) that
 // keeps the request's other query parameters.

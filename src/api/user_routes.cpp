@@ -1,6 +1,8 @@
 // /users: registration and account management.
-#include "common/json_body.h"
+#include "api/endpoint.h"
+#include "api/request_parts.h"
 #include "api/routes.h"
+#include "common/json_body.h"
 #include "api/user_json.h"
 
 namespace jogtrack::api {
@@ -38,66 +40,48 @@ users::AccountChanges parse_changes(const http::Request& request) {
 }  // namespace
 
 void add_user_routes(http::Router& router, Services& s) {
-  router.add({"POST", "/users",
-              [&s](const http::Request& request) {
-                allow_query_params(request, {});
-                const auto user = s.accounts.register_from(parse_registration(request), request.remote_ip);
-                auto response = http::Response::json(201, user_json(user));
-                response.headers.emplace_back("Location", "/users/" + std::to_string(user.user_id));
-                return response;
-              },
-              http::Pool::Registration});
+  auto& sessions = s.sessions;
+  add_endpoint(router, sessions, {"POST", "/users", Auth::Public, {}, http::Pool::Registration}, [&s](const Call& c) {
+    const auto user = s.accounts.register_from(parse_registration(c.request), c.request.remote_ip);
+    auto response = http::Response::json(201, user_json(user));
+    response.headers.emplace_back("Location", "/users/" + std::to_string(user.user_id));
+    return response;
+  });
 
-  router.add({"GET", "/users", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto params = parse_list_params(request, users::user_fields(), "user_id", "u.user_id");
-                const auto page = s.accounts.list(caller, params.query);
-                rapidjson::StringBuffer buf;
-                JsonWriter w(buf);
-                w.StartArray();
-                for (const auto& user : page.items) write_user(w, user);
-                w.EndArray();
-                auto response = http::Response::json(200, buf.GetString());
-                add_paging_headers(response, request, params, page.total);
-                return response;
-              }});
+  add_endpoint(router, sessions, {"GET", "/users", Auth::Bearer, list_query()}, [&s](const Call& c) {
+    const auto params = parse_list_params(c.request, users::user_fields(), "user_id", "u.user_id");
+    const auto page = s.accounts.list(c.caller, params.query);
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    for (const auto& user : page.items) write_user(w, user);
+    w.EndArray();
+    auto response = http::Response::json(200, buf.GetString());
+    add_paging_headers(response, c.request, params, page.total);
+    return response;
+  });
 
-  router.add({"GET", "/users/{id}", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                return http::Response::json(200, user_json(s.accounts.get(caller, id)));
-              }});
+  add_endpoint(router, sessions, {"GET", "/users/{id}"},
+               [&s](const Call& c) { return http::Response::json(200, user_json(s.accounts.get(c.caller, c.id))); });
 
-  router.add({"PATCH", "/users/{id}",
-              [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                s.accounts.update(caller, id, parse_changes(request), request.remote_ip);
-                return http::Response::no_content();
-              },
-              http::Pool::Hashing});
+  add_endpoint(router, sessions, {"PATCH", "/users/{id}", Auth::Bearer, {}, http::Pool::Hashing}, [&s](const Call& c) {
+    s.accounts.update(c.caller, c.id, parse_changes(c.request), c.request.remote_ip);
+    return http::Response::no_content();
+  });
 
-  router.add({"DELETE", "/users/{id}", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                s.accounts.remove(caller, id);
-                return http::Response::no_content();
-              }});
+  add_endpoint(router, sessions, {"DELETE", "/users/{id}"}, [&s](const Call& c) {
+    s.accounts.remove(c.caller, c.id);
+    return http::Response::no_content();
+  });
 
-  router.add({"PATCH", "/users/{id}/scopes", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                JsonBody body(request.body);
-                body.allow_only({"scopes"});
-                auto scopes = body.string_array("scopes", true);
-                body.finish();
-                s.accounts.set_scopes(caller, id, *scopes);
-                return http::Response::no_content();
-              }});
+  add_endpoint(router, sessions, {"PATCH", "/users/{id}/scopes"}, [&s](const Call& c) {
+    JsonBody body(c.request.body);
+    body.allow_only({"scopes"});
+    auto scopes = body.string_array("scopes", true);
+    body.finish();
+    s.accounts.set_scopes(c.caller, c.id, *scopes);
+    return http::Response::no_content();
+  });
 }
 
 }  // namespace jogtrack::api

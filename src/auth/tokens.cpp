@@ -209,7 +209,8 @@ std::string TokenService::issue(std::int64_t user_id, const std::vector<std::str
   return token;
 }
 
-std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now) const {
+std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now, bool* expired) const {
+  if (expired != nullptr) *expired = false;
   if (token.size() > kMaxTokenBytes) return std::nullopt;
 
   // Exactly three segments: header.payload.signature
@@ -250,7 +251,11 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
     const auto iat = int_claim(claims, "iat");
     const auto user_id = int_claim(claims, "user_id");
     if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
-    if (now >= *exp || *iat > *exp) return std::nullopt;  // no leeway
+    if (*iat > *exp) return std::nullopt;
+    if (now >= *exp) {  // no leeway
+      if (expired != nullptr) *expired = true;
+      return std::nullopt;
+    }
     if (*iat > now && *iat - now > kMaxIatAheadSeconds) return std::nullopt;
     if (const Claims* nbf = claim(claims, "nbf")) {
       if (!nbf->IsInt64() || nbf->GetInt64() > now) return std::nullopt;

@@ -15,7 +15,7 @@ void expect_bad_request(const std::string& body) {
     JsonBody parsed(body);
     FAIL() << "accepted: " << body;
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest) << body;
+    EXPECT_EQ(e.kind(), ErrorKind::Validation) << body;
   }
 }
 
