@@ -1,6 +1,6 @@
 // Access tokens: compact JWS, HS256 only, typ "at+jwt" (RFC 9068), issued and
 // verified by jogtrack itself. The implementation (libsodium HMAC-SHA256 and
-// nlohmann::json) stays out of this header.
+// RapidJSON) stays out of this header.
 #pragma once
 #include <cstdint>
 #include <memory>
