@@ -1,38 +1,24 @@
 // /auth: login, refresh, logout, verify, me; refresh tokens in the body or, for browsers, in a cookie.
+#include "api/dto/tokens.h"
+#include "api/dto/users.h"
 #include "api/endpoint.h"
-#include "api/request_parts.h"
 #include "api/routes.h"
 #include "api/session_cookie.h"
-#include "api/user_json.h"
-#include "common/json_body.h"
 
 namespace jogtrack::api {
 
 namespace {
 
-// with_refresh false: a cookie session, whose refresh token never appears in a body.
-http::Response token_response(const users::TokenPair& pair, bool with_refresh = true) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("access_token");
-  w.String(pair.access_token.c_str());
-  if (with_refresh) {
-    w.Key("refresh_token");
-    w.String(pair.refresh_token.c_str());
-  }
-  w.Key("token_type");
-  w.String("Bearer");
-  w.Key("expires_in");
-  w.Int64(pair.expires_in);
-  w.EndObject();
-  auto response = http::Response::json(200, buf.GetString());
+http::Response token_response(const users::TokenPair& pair) {
+  auto response = http::Response::json(200, dto::token_pair_json(pair, true));
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
 
+// A cookie session: the refresh token goes into the cookie, never into the body.
 http::Response cookie_session_response(const users::TokenPair& pair, const CookieSettings& cookie) {
-  auto response = token_response(pair, false);
+  auto response = http::Response::json(200, dto::token_pair_json(pair, false));
+  response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("Set-Cookie", set_refresh_cookie(pair.refresh_token, cookie));
   return response;
 }
@@ -47,21 +33,9 @@ struct RefreshToken {
 RefreshToken refresh_token_of(const http::Request& request) {
   auto cookie = refresh_cookie(request.cookie);
   std::optional<std::string> token;
-  if (!request.body.empty() || !cookie) {
-    JsonBody body(request.body);
-    body.allow_only({"refresh_token"});
-    token = body.string("refresh_token", !cookie);
-    body.finish();
-  }
+  if (!request.body.empty() || !cookie) token = dto::parse_refresh_token(request.body, !cookie);
   if (token) return {std::move(*token), false};
   return {std::move(*cookie), true};
-}
-
-// "session": "cookie" asks for a cookie session; absent means tokens in the body.
-bool wants_cookie_session(JsonBody& body) {
-  const auto session = body.string("session", false);
-  if (session && *session != "cookie") body.add_error("session", "must be \"cookie\" when present");
-  return session.has_value();
 }
 
 }  // namespace
@@ -69,15 +43,10 @@ bool wants_cookie_session(JsonBody& body) {
 void add_auth_routes(http::Router& router, Services& s) {
   auto& sessions = s.sessions;
   add_endpoint(router, sessions, {"POST", "/auth", Auth::Public, {}, http::Pool::Hashing}, [&s](const Call& c) {
-    JsonBody body(c.request.body);
-    body.allow_only({"username", "password", "session"});
-    auto username = body.string("username", true);
-    auto password = body.string("password", true);
-    const bool cookie = wants_cookie_session(body);
-    body.finish();
+    const auto login = dto::parse_login(c.request.body);
     const std::string client = s.trusted_proxies.client_address(c.request.remote_ip, c.request.forwarded_for);
-    const auto pair = s.sessions.login(*username, *password, client);
-    return cookie ? cookie_session_response(pair, s.cookie) : token_response(pair);
+    const auto pair = s.sessions.login(login.username, login.password, client);
+    return login.cookie_session ? cookie_session_response(pair, s.cookie) : token_response(pair);
   });
 
   add_endpoint(router, sessions, {"POST", "/auth/refresh", Auth::Public, {}}, [&s](const Call& c) {
@@ -106,14 +75,7 @@ void add_auth_routes(http::Router& router, Services& s) {
                [](const Call&) { return http::Response::json(200, R"({"valid":true})"); });
 
   add_endpoint(router, sessions, {"GET", "/auth/me"}, [&s](const Call& c) {
-    const auto me = s.accounts.get(c.caller, c.caller.user_id);
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("me");
-    write_user(w, me);
-    w.EndObject();
-    return http::Response::json(200, buf.GetString());
+    return http::Response::json(200, dto::me_json(s.accounts.get(c.caller, c.caller.user_id)));
   });
 }
 

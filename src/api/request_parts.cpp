@@ -102,19 +102,4 @@ void add_paging_headers(http::Response& response, const http::Request& request, 
   response.headers.emplace_back("Link", std::move(link));
 }
 
-void write_optional_string(JsonWriter& w, const char* key, const std::optional<std::string>& value) {
-  w.Key(key);
-  if (value)
-    w.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
-  else
-    w.Null();
-}
-
-void write_string_array(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
-  w.Key(key);
-  w.StartArray();
-  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  w.EndArray();
-}
-
 }  // namespace jogtrack::api

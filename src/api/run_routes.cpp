@@ -1,7 +1,7 @@
 // /results: runs and the weekly report.
+#include "api/dto/runs.h"
 #include "api/endpoint.h"
 #include "api/request_parts.h"
-#include "api/run_json.h"
 #include "api/routes.h"
 #include "common/dates.h"
 #include "reports/weekly_report.h"
@@ -18,7 +18,7 @@ void add_run_routes(http::Router& router, Services& s) {
                  const auto user_id = query_user_id(c.request);
                  const auto input = runs::parse_new_run(c.request.body, latest_local_date());
                  const auto run = s.runs.create(c.caller, user_id, input, c.request.deadline);
-                 auto response = http::Response::json(201, run_json(run));
+                 auto response = http::Response::json(201, dto::run_json(run));
                  response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
                  return response;
                });
@@ -27,23 +27,18 @@ void add_run_routes(http::Router& router, Services& s) {
     const auto params = parse_list_params(c.request, runs::run_fields(c.caller), runs::kDefaultRunSort,
                                           runs::kRunIdColumn, {"user_id"});
     const auto page = s.runs.list(c.caller, query_user_id(c.request), params.query);
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartArray();
-    for (const auto& run : page.items) write_run(w, run);
-    w.EndArray();
-    auto response = http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
+    auto response = http::Response::json(200, dto::runs_json(page.items));
     add_paging_headers(response, c.request, params, page.total);
     return response;
   });
 
   add_endpoint(router, sessions, {"GET", "/results/{id}"},
-               [&s](const Call& c) { return http::Response::json(200, run_json(s.runs.get(c.caller, c.id))); });
+               [&s](const Call& c) { return http::Response::json(200, dto::run_json(s.runs.get(c.caller, c.id))); });
 
   add_endpoint(router, sessions, {"PATCH", "/results/{id}", Auth::Bearer, {}, http::Pool::Weather},
                [&s](const Call& c) {
                  const auto patch = runs::parse_run_patch(c.request.body, latest_local_date());
-                 return http::Response::json(200, run_json(s.runs.update(c.caller, c.id, patch, c.request.deadline)));
+                 return http::Response::json(200, dto::run_json(s.runs.update(c.caller, c.id, patch, c.request.deadline)));
                });
 
   add_endpoint(router, sessions, {"DELETE", "/results/{id}"}, [&s](const Call& c) {
