@@ -265,7 +265,14 @@ int create_user(const config::Config& cfg, const std::string& username, const st
   return 0;
 }
 
-int print_routes(const config::Config& cfg) {
+// The route table needs the handlers, never their data: they are built over a
+// throwaway in-memory database and a random key, so listing routes neither
+// migrates the configured database nor reads or generates its JWT key.
+int print_routes(config::Config cfg) {
+  cfg.database_url = "sqlite::memory:";
+  cfg.redis_url.reset();
+  cfg.jwt_secret = auth::random_token_urlsafe(48);
+  cfg.jwt_secret_file.reset();
   App app(cfg);
   for (const auto& [method, pattern] : api::build_router(app.services).list())
     std::cout << method << " " << pattern << "\n";

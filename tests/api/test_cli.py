@@ -205,6 +205,14 @@ def test_user_commands_build_only_what_they_need(tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if "secret" in p.name]
 
 
+def test_routes_touches_no_database(tmp_path):
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'never.db'}"}
+    res = run(["routes"], env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "GET /results/{id}" in res.stdout.split("\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_version(tmp_path):
     res = run(["--version"], cwd=tmp_path)
     assert res.returncode == 0, res.stderr
