@@ -2,9 +2,10 @@
 // TCX, CSV files) and GET /results/export (CSV, streamed).
 #include <cmath>
 
+#include "api/dto/runs.h"
+#include "api/endpoint.h"
 #include "api/request_parts.h"
 #include "api/routes.h"
-#include "api/run_json.h"
 #include "common/ascii.h"
 #include "common/dates.h"
 #include "common/errors.h"
@@ -65,38 +66,30 @@ void append_run(std::string& out, const storage::RunRecord& run) {
   imports::append_export_row(out, row);
 }
 
-http::Response import_handler(Services& s, const http::Request& request) {
-  const auto caller = s.sessions.authenticate(request.authorization);
-  allow_query_params(request, {"user_id"});
-  const auto user_id = query_user_id(request);
-  const auto runs = parse_file(request);
-  const auto created = s.runs.import(caller, user_id, runs, latest_local_date(), request.deadline);
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartArray();
-  for (const auto& run : created) write_run(w, run);
-  w.EndArray();
-  return http::Response::json(201, std::string(buf.GetString(), buf.GetSize()));
+http::Response import_handler(Services& s, const Call& c) {
+  const auto runs = parse_file(c.request);
+  const auto created = s.runs.import(c.caller, query_user_id(c.request), runs, latest_local_date(), c.request.deadline);
+  return http::Response::json(201, dto::runs_json(created));
 }
 
-// Everything that can fail cleanly (auth, parameters, the owner, the first
-// query) happens here; the stream then pages through the rest.
-http::Response export_handler(Services& s, const http::Request& request) {
-  const auto caller = s.sessions.authenticate(request.authorization);
+// Everything that can fail cleanly (parameters, the owner, the first query)
+// happens here; the stream then pages through the rest.
+http::Response export_handler(Services& s, const Call& c) {
   for (const char* paging : {"page", "count"})
-    if (request.query_param(paging)) throw_invalid(paging, "the export has no pages: it holds every matching run");
-  auto params = parse_list_params(request, runs::run_fields(caller), runs::kDefaultRunSort, runs::kRunIdColumn,
-                                  {"user_id"});
-  const auto user_id = query_user_id(request);
+    if (c.request.query_param(paging)) throw_invalid(paging, "the export has no pages: it holds every matching run");
+  const auto params = parse_list_params(c.request, runs::run_fields(c.caller), runs::kDefaultRunSort,
+                                        runs::kRunIdColumn, {"user_id"});
+  const auto user_id = query_user_id(c.request);
   auto query = params.query;
   query.limit = kExportChunkRuns;
   query.offset = 0;
-  auto first = s.runs.list(caller, user_id, query);
+  auto first = s.runs.list(c.caller, user_id, query);
 
   http::Response response;
   response.content_type = "text/csv; charset=utf-8";
   response.headers.emplace_back("Content-Disposition", "attachment; filename=\"runs.csv\"");
-  response.stream = [&s, caller, user_id, query, page = std::move(first.items)](const http::ChunkSink& sink) mutable {
+  response.stream = [&s, caller = c.caller, user_id, query,
+                     page = std::move(first.items)](const http::ChunkSink& sink) mutable {
     // Pages by offset in the list's order (ties broken by result_id): one
     // chunk of runs in memory at a time, and no database connection held
     // while the client reads.
@@ -116,16 +109,14 @@ http::Response export_handler(Services& s, const http::Request& request) {
 }  // namespace
 
 void add_transfer_routes(http::Router& router, Services& s) {
-  http::Route import;
-  import.method = "POST";
-  import.pattern = "/results/import";
-  import.handler = [&s](const http::Request& request) { return import_handler(s, request); };
-  import.pool = http::Pool::Weather;  // waits on the weather provider, like POST /results
+  // Waits on the weather provider, like POST /results: the Weather pool.
+  Endpoint import("POST", "/results/import", Auth::Bearer, {"user_id"}, http::Pool::Weather);
   import.max_body_bytes = kImportBodyLimit;
   import.content_types = {std::string(kGpx), std::string(kTcx), std::string(kCsv)};
-  router.add(std::move(import));
+  add_endpoint(router, s.sessions, std::move(import), [&s](const Call& c) { return import_handler(s, c); });
 
-  router.add({"GET", "/results/export", [&s](const http::Request& request) { return export_handler(s, request); }});
+  add_endpoint(router, s.sessions, {"GET", "/results/export", Auth::Bearer, list_query({"user_id"})},
+               [&s](const Call& c) { return export_handler(s, c); });
 }
 
 }  // namespace jogtrack::api

@@ -18,7 +18,7 @@ struct Record {
 
 [[noreturn]] void bad_line(std::size_t line, const std::string& field, const std::string& message) {
   const std::string where = "line " + std::to_string(line);
-  throw ApiError(ErrorKind::BadRequest, where + (field.empty() ? "" : ", field " + field) + ": " + message,
+  throw ApiError(ErrorKind::Validation, where + (field.empty() ? "" : ", field " + field) + ": " + message,
                  {{field.empty() ? "line" : field, where + ": " + message}});
 }
 
@@ -184,7 +184,7 @@ std::vector<ImportedRun> parse_runs_csv(std::string_view text) {
       bad_line(record.line, "", "a file may hold at most " + std::to_string(kMaxRunsPerImport) + " runs");
     runs.push_back(read_run(record, cols));
   }
-  if (runs.empty()) throw ApiError(ErrorKind::BadRequest, "the CSV file holds no runs");
+  if (runs.empty()) throw ApiError(ErrorKind::Validation, "the CSV file holds no runs");
   return runs;
 }
 

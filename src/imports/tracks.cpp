@@ -16,7 +16,7 @@ namespace {
 
 using namespace std::chrono;
 
-[[noreturn]] void bad_file(const std::string& detail) { throw ApiError(ErrorKind::BadRequest, detail); }
+[[noreturn]] void bad_file(const std::string& detail) { throw ApiError(ErrorKind::Validation, detail); }
 
 // The element name without its namespace prefix: "gpx:trkpt" -> "trkpt".
 std::string_view local_name(const pugi::xml_node& node) {
@@ -129,7 +129,7 @@ class TrackBuilder {
 
   ImportedRun finish() const {
     if (timed_ < 2)
-      throw ApiError(ErrorKind::BadRequest,
+      throw ApiError(ErrorKind::Validation,
                      source_ + " has " + std::to_string(timed_) + " timed point" + (timed_ == 1 ? "" : "s") +
                          ": a run needs at least 2 points with a time",
                      {{"track", source_ + ": fewer than 2 timed points"}});

@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "auth/policy.h"
@@ -48,10 +51,11 @@ std::string timestamp(const std::optional<std::string>& value) {
 
 std::vector<std::string> scopes_of(const std::optional<std::string>& stored) {
   std::vector<std::string> scopes;
-  const auto parsed = nlohmann::json::parse(stored.value_or("[]"), nullptr, false);
-  if (parsed.is_array())
-    for (const auto& s : parsed)
-      if (s.is_string()) scopes.push_back(s.get<std::string>());
+  rapidjson::Document parsed;
+  parsed.Parse(stored.value_or("[]").c_str());
+  if (!parsed.HasParseError() && parsed.IsArray())
+    for (const auto& s : parsed.GetArray())
+      if (s.IsString()) scopes.emplace_back(s.GetString(), s.GetStringLength());
   if (auto canonical = auth::canonical_scopes(scopes); canonical && !canonical->empty()) return *canonical;
   return {"user"};  // unknown or no scopes: the least privilege
 }
@@ -115,19 +119,37 @@ void read_runs(sqlite3* db, SourceData& out) {
 }  // namespace
 
 std::string legacy_condition_json(const std::string& stored) {
-  nlohmann::json legacy = nlohmann::json::parse(stored, nullptr, false);
-  if (legacy.is_discarded()) legacy = stored;  // the original's Python dict repr: kept verbatim
-  nlohmann::ordered_json c;
-  c["provider"] = "darksky";
-  c["summary"] = legacy.is_object() && legacy.contains("summary") && legacy["summary"].is_string()
-                     ? legacy["summary"].get<std::string>()
-                     : "";
+  rapidjson::Document legacy;
+  legacy.Parse(stored.c_str(), stored.size());
+  const bool is_json = !legacy.HasParseError();
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("provider");
+  w.String("darksky");
+  w.Key("summary");
+  const rapidjson::Value* summary = nullptr;
+  if (is_json && legacy.IsObject()) {
+    const auto it = legacy.FindMember("summary");
+    if (it != legacy.MemberEnd() && it->value.IsString()) summary = &it->value;
+  }
+  if (summary)
+    w.String(summary->GetString(), summary->GetStringLength());
+  else
+    w.String("");
   for (const char* key : {"weather_code", "temperature_max", "temperature_min", "apparent_temperature_max",
                           "apparent_temperature_min", "precipitation_sum", "rain_sum", "snowfall_sum",
-                          "wind_speed_max", "wind_gusts_max", "wind_direction_dominant", "sunrise", "sunset"})
-    c[key] = nullptr;
-  c["legacy"] = std::move(legacy);
-  return c.dump();
+                          "wind_speed_max", "wind_gusts_max", "wind_direction_dominant", "sunrise", "sunset"}) {
+    w.Key(key);
+    w.Null();
+  }
+  w.Key("legacy");
+  if (is_json)
+    legacy.Accept(w);
+  else
+    w.String(stored.c_str(), static_cast<rapidjson::SizeType>(stored.size()));  // the original's Python dict repr
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
 }
 
 SourceData read_source(const std::string& path) {

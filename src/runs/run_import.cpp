@@ -15,7 +15,7 @@ namespace jogtrack::runs {
 namespace {
 
 [[noreturn]] void bad(const imports::ImportedRun& run, const char* field, const std::string& message) {
-  throw ApiError(ErrorKind::BadRequest, run.source + ": " + field + " " + message,
+  throw ApiError(ErrorKind::Validation, run.source + ": " + field + " " + message,
                  {{field, run.source + ": " + message}});
 }
 

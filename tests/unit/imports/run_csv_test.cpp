@@ -17,7 +17,7 @@ std::string error_of(std::string_view text) {
   try {
     parse_runs_csv(text);
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(e.kind(), ErrorKind::Validation);
     return e.what();
   }
   return "(no error)";

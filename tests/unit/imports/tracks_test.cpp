@@ -178,7 +178,7 @@ std::string error_of(const std::string& doc, bool tcx = false) {
     else
       parse_gpx(doc);
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(e.kind(), ErrorKind::Validation);
     return e.what();
   }
   return "(no error)";
