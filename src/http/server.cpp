@@ -425,9 +425,10 @@ void State::send_stream(const restinio::request_handle_t& req, const Request& r,
     builder.done([this](const asio::error_code&) { release(); });
     return;
   } catch (const std::exception& e) {
-    // Too late for an error response. Without done() the chunked body lacks
-    // its final chunk; RESTinio closes the connection at handle_timeout and
-    // the client sees a truncated transfer, never a complete-looking one.
+    // Too late for an error response. The builder goes without done(): the
+    // chunked body never gets its final chunk, RESTinio closes the connection
+    // (server_test checks it) and the client sees a truncated transfer, never
+    // a complete-looking one.
     spdlog::error("request {}: streamed response aborted: {}", r.request_id, e.what());
   }
   release();
