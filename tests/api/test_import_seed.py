@@ -107,6 +107,11 @@ def test_import_seed(make_server, tmp_path):
     assert runs[0]["condition"]["legacy"]["temperatureMax"] == 64.81  # JSON: kept as an object
     assert runs[0]["condition"]["summary"] == "Partly cloudy throughout the day."
     assert runs[1]["condition"]["legacy"] == REPR_CONDITION  # Python repr: kept as the string it is
+    # Changing a legacy run without a new weather lookup keeps its Dark Sky data.
+    patched = api.patch(f"/results/{runs[0]['result_id']}", token=token, json={"distance": 2100})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["condition"] == runs[0]["condition"]
+    assert api.patch(f"/results/{runs[0]['result_id']}", token=token, json={"distance": 2000}).status_code == 200
     weekly = api.get("/results/reports/weekly", token=token).json()
     assert weekly == {"2015": [{"1": [2000 / 405, 2000]}], "2016": [{"52": [2500 / 500, 2500]}]}
     export = api.get("/results/export", token=token)
