@@ -26,16 +26,16 @@ void add_run_routes(http::Router& router, Services& s) {
 
   router.add({"GET", "/results", [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
-                const auto params = parse_list_params(request, runs::run_fields(caller), runs::kDefaultRunSort,
-                                                      runs::kRunIdColumn, {"user_id"});
-                const auto page = s.runs.list(caller, query_user_id(request), params.query);
+                const auto list = parse_list_request(request, runs::run_schema(caller), runs::kDefaultRunSort,
+                                                     {"user_id"});
+                const auto page = s.runs.list(caller, query_user_id(request), list);
                 rapidjson::StringBuffer buf;
                 JsonWriter w(buf);
                 w.StartArray();
                 for (const auto& run : page.items) write_run(w, run);
                 w.EndArray();
                 auto response = http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
-                add_paging_headers(response, request, params, page.total);
+                add_paging_headers(response, request, list, page.total);
                 return response;
               }});
 
@@ -70,12 +70,11 @@ void add_run_routes(http::Router& router, Services& s) {
                 // The seed shape is an object keyed by year: only (year, week) order fits it.
                 if (request.query_param("sort") && format != reports::WeeklyFormat::List)
                   throw_invalid("sort", "sorting weeks needs format=list");
-                const auto params =
-                    parse_list_params(request, runs::run_fields(caller), reports::kDefaultWeekSort,
-                                      reports::kWeekIdColumn, {"user_id", "format"}, &reports::week_sort_fields());
-                const auto page = s.reports.weekly(caller, query_user_id(request), params.query);
+                const auto list = parse_list_request(request, runs::run_schema(caller), reports::kDefaultWeekSort,
+                                                     {"user_id", "format"}, &reports::week_sort_schema());
+                const auto page = s.reports.weekly(caller, query_user_id(request), list);
                 auto response = http::Response::json(200, reports::render_weekly(page.items, format));
-                add_paging_headers(response, request, params, page.total);
+                add_paging_headers(response, request, list, page.total);
                 return response;
               }});
 }

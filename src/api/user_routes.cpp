@@ -50,15 +50,15 @@ void add_user_routes(http::Router& router, Services& s) {
 
   router.add({"GET", "/users", [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
-                const auto params = parse_list_params(request, users::user_fields(), "user_id", "u.user_id");
-                const auto page = s.accounts.list(caller, params.query);
+                const auto list = parse_list_request(request, users::user_schema(), users::kDefaultUserSort);
+                const auto page = s.accounts.list(caller, list);
                 rapidjson::StringBuffer buf;
                 JsonWriter w(buf);
                 w.StartArray();
                 for (const auto& user : page.items) write_user(w, user);
                 w.EndArray();
                 auto response = http::Response::json(200, buf.GetString());
-                add_paging_headers(response, request, params, page.total);
+                add_paging_headers(response, request, list, page.total);
                 return response;
               }});
 

@@ -80,6 +80,11 @@ class Database {
     return caches_[slot_of(sql)].get_keyed<T>(key, sql, std::forward<Args>(args)...);
   }
 
+  template <class T>
+  T* find_keyed(soci::session& sql, const std::string& key) {
+    return caches_[slot_of(sql)].find_keyed<T>(key);
+  }
+
   // A leased pool slot, healed (reconnected) if its connection looks broken.
   class Lease {
    public:

@@ -1,12 +1,12 @@
 // Runs table: parameterised SQL only; runs of deleted users are invisible everywhere.
 #include "storage/run_store.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstring>
 
 #include "common/dates.h"
+#include "storage/list_queries.h"
+#include "storage/list_sql.h"
 
 namespace jogtrack::storage {
 
@@ -314,36 +314,6 @@ void subtract_week(Database& db, soci::session& sql, const OldRunValues& old) {
   adjust_week(db, sql, old.user_id, old.iso_year, old.iso_week, -1, -old.distance, -old.time);
 }
 
-// The weekly report's ORDER BY (built from reports::week_sort_fields() over
-// the GROUP BY of runs) rewritten for weekly_totals, which holds the groups;
-// nullopt if it names anything weekly_totals lacks (then the runs are grouped).
-std::optional<std::string> totals_order_by(std::string order) {
-  static const std::pair<const char*, const char*> kAggregates[] = {
-      {"COUNT(*)", "r.runs"}, {"SUM(r.distance)", "r.total_distance"}, {"SUM(r.time)", "r.total_time"}};
-  for (const auto& [from, to] : kAggregates) {
-    const std::string f = from;
-    for (auto pos = order.find(f); pos != std::string::npos; pos = order.find(f, pos + std::strlen(to)))
-      order.replace(pos, f.size(), to);
-  }
-  static const std::string kColumns[] = {"iso_year", "iso_week", "runs", "total_distance", "total_time"};
-  const auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (!ident(order[i])) continue;
-    std::size_t end = i;
-    while (end < order.size() && (ident(order[end]) || order[end] == '.')) ++end;
-    const std::string word = order.substr(i, end - i);
-    i = end;
-    if (word.rfind("r.", 0) == 0) {
-      if (std::find(std::begin(kColumns), std::end(kColumns), word.substr(2)) == std::end(kColumns))
-        return std::nullopt;
-    } else if (word != "ASC" && word != "DESC" && word != "NULLS" && word != "FIRST" && word != "LAST" &&
-               word.find_first_not_of("0123456789.") != std::string::npos) {
-      return std::nullopt;
-    }
-  }
-  return order;
-}
-
 std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long result_id) {
   auto& q = db.cached<FindRun>(sql);
   q.id = result_id;
@@ -373,8 +343,8 @@ struct WeekCols {
 };
 
 // A list, count or report query whose SQL depends on the request's filter and
-// sort, cached per connection by its SQL and parameter names and types
-// (query_key). Re-run it by assigning owner, limit, offset and parameter values.
+// sort, cached per connection by the request's shape (list_sql.h
+// append_shape). Re-run it by assigning owner, limit, offset and the values.
 template <class Row>
 struct FilteredQuery final : CachedStatement {
   Row row;
@@ -382,9 +352,8 @@ struct FilteredQuery final : CachedStatement {
   std::vector<std::pair<std::string, SqlValue>> params;
   soci::statement st;
 
-  FilteredQuery(soci::session& sql, const std::string& text, const std::vector<std::pair<std::string, SqlValue>>& p,
-                bool paged)
-      : params(p), st(sql) {
+  FilteredQuery(soci::session& sql, const std::string& text, const std::vector<SqlValue>& values, bool paged)
+      : params(named_params(values)), st(sql) {
     row.bind(st);
     st.exchange(soci::use(owner, "owner"));
     bind_params(st, params);
@@ -399,14 +368,14 @@ struct FilteredQuery final : CachedStatement {
 
   // Runs the statement with the request's values; each(row) per row fetched.
   template <class Each>
-  void run(Dialect dialect, long long owner_id, const std::vector<std::pair<std::string, SqlValue>>& values,
-           long long lim, long long off, Each&& each) {
+  void run(Dialect dialect, long long owner_id, const std::vector<SqlValue>& values, long long lim, long long off,
+           Each&& each) {
     owner = owner_id;
     limit = lim;
     offset = off;
-    // Same names and types as when bound (they are part of the cache key), so
-    // assigning keeps every bound address.
-    for (std::size_t i = 0; i < params.size(); ++i) params[i].second = values[i].second;
+    // Same types as when bound (they are part of the shape), so assigning
+    // keeps every bound address.
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].second = values[i];
     if (st.execute(true)) {
       do {
         each(row);
@@ -416,61 +385,68 @@ struct FilteredQuery final : CachedStatement {
   }
 };
 
-std::string query_key(const char* kind, const std::string& text,
-                      const std::vector<std::pair<std::string, SqlValue>>& params) {
-  std::string key = kind;
-  key += '\x1f';
-  key += text;
-  for (const auto& [name, value] : params) {
-    key += '\x1f';
-    key += name;
-    key += static_cast<char>('0' + value.index());
-  }
-  return key;
-}
-
 // Statements of long filters are not kept (bounded memory per connection).
 constexpr std::size_t kMaxCachedQueryKey = 2048;
 
-template <class Row, class Each>
-void run_filtered(Database& db, soci::session& sql, const char* kind, const std::string& text, bool paged,
-                  long long owner, const ListQuery& query, Each&& each) {
-  const std::string key = query_key(kind, text, query.filter.params);
+// A typed list request, flattened once per request: its shape (the statement
+// cache key), its values, and how to emit its SQL on a cache miss.
+struct ListShape {
+  const ListRequest& request;
+  std::string filter_shape;
+  std::string sort_shape;
+  std::vector<SqlValue> values;
+
+  explicit ListShape(const ListRequest& r) : request(r) {
+    if (r.filter) {
+      append_shape(filter_shape, *r.filter);
+      append_filter_values(values, *r.filter);
+    }
+    append_shape(sort_shape, r.sort);
+  }
+};
+
+// Runs the statement of `kind` for this request shape; emit() makes its SQL
+// text, called only when this connection has not prepared it yet.
+template <class Row, class Emit, class Each>
+void run_filtered(Database& db, soci::session& sql, const char* kind, bool with_sort, bool paged,
+                  const ListShape& shape, long long owner, Emit&& emit, Each&& each) {
+  std::string key = kind;
+  key += '\x1f';
+  key += shape.filter_shape;
+  if (with_sort) {
+    key += '\x1f';
+    key += shape.sort_shape;
+  }
+  const long long limit = shape.request.count, offset = shape.request.offset();
   if (key.size() > kMaxCachedQueryKey) {
-    FilteredQuery<Row> once(sql, text, query.filter.params, paged);
-    once.run(db.dialect(), owner, query.filter.params, query.limit, query.offset, std::forward<Each>(each));
+    FilteredQuery<Row> once(sql, emit(), shape.values, paged);
+    once.run(db.dialect(), owner, shape.values, limit, offset, std::forward<Each>(each));
     return;
   }
-  auto& q = db.cached_keyed<FilteredQuery<Row>>(sql, key, text, query.filter.params, paged);
-  q.run(db.dialect(), owner, query.filter.params, query.limit, query.offset, std::forward<Each>(each));
+  auto* q = db.find_keyed<FilteredQuery<Row>>(sql, key);
+  if (q == nullptr) q = &db.cached_keyed<FilteredQuery<Row>>(sql, key, emit(), shape.values, paged);
+  q->run(db.dialect(), owner, shape.values, limit, offset, std::forward<Each>(each));
 }
 
-// The key of a cached total: owner, filter SQL and every parameter's value.
-std::string totals_key(long long owner, const ListQuery& query) {
+// The key of a cached total: owner, filter shape and every value.
+std::string totals_key(long long owner, const ListShape& shape) {
   std::string key = std::to_string(owner);
   key += '\x1f';
-  key += query.filter.sql;
-  for (const auto& [name, value] : query.filter.params) {
+  key += shape.filter_shape;
+  for (const auto& value : shape.values) {
     key += '\x1f';
-    key += name;
     if (auto* i = std::get_if<std::int64_t>(&value)) {
-      key += "=i" + std::to_string(*i);
+      key += "i" + std::to_string(*i);
     } else if (auto* d = std::get_if<double>(&value)) {
       char bytes[sizeof(double)];
       std::memcpy(bytes, d, sizeof bytes);
-      key += "=d";
+      key += "d";
       key.append(bytes, sizeof bytes);
     } else {
-      key += "=s" + std::get<std::string>(value);
+      key += "s" + std::get<std::string>(value);
     }
   }
   return key;
-}
-
-std::string owner_where(const ListQuery& query) {
-  std::string where = "r.user_id = :owner";
-  if (!query.filter.sql.empty()) where += " AND " + query.filter.sql;
-  return where;
 }
 
 }  // namespace
@@ -551,10 +527,10 @@ bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
   });
 }
 
-Page<RunRecord> SociRunStore::list(std::int64_t user_id, const ListQuery& query) {
+Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& request) {
   return db_.run("list runs", Retry::Safe, [&](soci::session& sql) {
-    long long owner = user_id;
-    const std::string where = owner_where(query);
+    const long long owner = owner_id;
+    const ListShape shape(request);
 
     Page<RunRecord> page;
     auto& version = db_.cached<ReadRunsVersion>(sql);
@@ -565,71 +541,44 @@ Page<RunRecord> SociRunStore::list(std::int64_t user_id, const ListQuery& query)
     finish_cached(version.st, db_.dialect());
     if (!live) return page;  // a deleted (or unknown) owner has no visible runs
 
-    const std::string key = totals_key(owner, query);
-    std::optional<long long> cached_total;
-    {
-      std::lock_guard lock(totals_mutex_);
-      if (auto it = totals_.find(key); it != totals_.end() && it->second.runs_version == runs_version)
-        cached_total = it->second.total;
-    }
-    if (cached_total) {
-      page.total = *cached_total;
+    const std::string key = totals_key(owner, shape);
+    if (const auto cached = totals_.find(key, runs_version)) {
+      page.total = *cached;
     } else {
       long long total = 0;
-      run_filtered<CountRow>(db_, sql, "list count", std::string("SELECT COUNT(*)") + kLiveRuns + "WHERE " + where,
-                             false, owner, query, [&](const CountRow& row) { total = row.total; });
+      run_filtered<CountRow>(
+          db_, sql, "list count", false, false, shape, owner,
+          [&] { return queries::run_count(request); },
+          [&](const CountRow& row) { total = row.total; });
       page.total = total;
-      // Counted after reading runs_version: a write committed in between is
-      // at worst already counted, and its new version makes the entry stale.
-      std::lock_guard lock(totals_mutex_);
-      if (totals_.find(key) == totals_.end()) {
-        if (totals_.size() >= kMaxCachedTotals || totals_bytes_ + key.size() > kMaxCachedTotalsBytes) {
-          totals_.clear();
-          totals_bytes_ = 0;
-        }
-        totals_bytes_ += key.size();
-      }
-      totals_[key] = CachedTotal{runs_version, total};
+      totals_.store(key, runs_version, total);
     }
-    if (page.total <= query.offset) return page;
-    run_filtered<RunRow>(db_, sql, "list page",
-                         std::string("SELECT ") + kRunColumns + kLiveRuns + "WHERE " + where + " ORDER BY " +
-                             query.order_by + " LIMIT :lim OFFSET :off",
-                         true, owner, query, [&](const RunRow& row) { page.items.push_back(row.record()); });
+    if (page.total <= request.offset()) return page;
+    run_filtered<RunRow>(
+        db_, sql, "list page", true, true, shape, owner,
+        [&] { return queries::run_page(request); },
+        [&](const RunRow& row) { page.items.push_back(row.record()); });
     return page;
   });
 }
 
-Page<WeekRow> SociRunStore::weekly(std::int64_t user_id, const ListQuery& query) {
+Page<WeekRow> SociRunStore::weekly(std::int64_t owner_id, const ListRequest& request) {
   return db_.run("weekly report", Retry::Safe, [&](soci::session& sql) {
-    long long owner = user_id;
-    const std::string where = owner_where(query);
-
-    // Unfiltered: the weeks are kept in weekly_totals by every run write.
-    // Filtered: grouped from the matching runs.
-    const auto totals_order = query.filter.sql.empty() ? totals_order_by(query.order_by) : std::nullopt;
-    const bool from_totals = totals_order.has_value();
-    const std::string totals_from =
-        " FROM weekly_totals r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL WHERE r.user_id = :owner";
+    const long long owner = owner_id;
+    const ListShape shape(request);
 
     Page<WeekRow> page;
-    const std::string count_sql =
-        from_totals ? "SELECT COUNT(*)" + totals_from
-                    : std::string("SELECT COUNT(*) FROM (SELECT r.iso_year") + kLiveRuns + "WHERE " + where +
-                          " GROUP BY r.iso_year, r.iso_week) weeks";
-    run_filtered<CountRow>(db_, sql, "weekly count", count_sql, false, owner, query,
-                           [&](const CountRow& row) { page.total = row.total; });
-    if (page.total <= query.offset) return page;
-    const std::string page_sql =
-        from_totals ? "SELECT r.iso_year, r.iso_week, r.runs, r.total_distance, r.total_time" + totals_from +
-                          " ORDER BY " + *totals_order + " LIMIT :lim OFFSET :off"
-                    : std::string("SELECT r.iso_year, r.iso_week, COUNT(*), CAST(SUM(r.distance) AS BIGINT), "
-                                  "CAST(SUM(r.time) AS BIGINT)") +
-                          kLiveRuns + "WHERE " + where + " GROUP BY r.iso_year, r.iso_week ORDER BY " +
-                          query.order_by + " LIMIT :lim OFFSET :off";
-    run_filtered<WeekCols>(db_, sql, "weekly page", page_sql, true, owner, query, [&](const WeekCols& row) {
-      page.items.push_back(WeekRow{row.iso_year, row.iso_week, row.runs, row.distance, row.time});
-    });
+    run_filtered<CountRow>(
+        db_, sql, "weekly count", false, false, shape, owner,
+        [&] { return queries::week_count(request); },
+        [&](const CountRow& row) { page.total = row.total; });
+    if (page.total <= request.offset()) return page;
+    run_filtered<WeekCols>(
+        db_, sql, "weekly page", true, true, shape, owner,
+        [&] { return queries::week_page(request); },
+        [&](const WeekCols& row) {
+          page.items.push_back(WeekRow{row.iso_year, row.iso_week, row.runs, row.distance, row.time});
+        });
     return page;
   });
 }

@@ -44,6 +44,13 @@ class StatementCache {
     }
     return static_cast<T&>(*it->second);
   }
+  // The statement cached under `key`, or nullptr (so a caller builds the SQL
+  // text only on a miss).
+  template <class T>
+  T* find_keyed(const std::string& key) {
+    const auto it = keyed_.find(key);
+    return it == keyed_.end() ? nullptr : static_cast<T*>(it->second.get());
+  }
   void clear() noexcept;
 
  private:

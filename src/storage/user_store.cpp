@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "common/dates.h"
+#include "storage/list_queries.h"
+#include "storage/list_sql.h"
 
 namespace jogtrack::storage {
 
@@ -240,13 +242,12 @@ bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
   });
 }
 
-Page<UserRecord> SociUserStore::list(const ListQuery& query, const std::optional<std::string>& only_role) {
+Page<UserRecord> SociUserStore::list(const ListRequest& request, const std::optional<std::string>& only_role) {
   return db_.run("list users", Retry::Safe, [&](soci::session& sql) {
-    std::string where = "u.deleted_at IS NULL";
     std::string role = only_role.value_or("");
-    if (only_role) where += " AND u.role = :only_role";
-    if (!query.filter.sql.empty()) where += " AND " + query.filter.sql;
-    auto params = query.filter.params;
+    std::vector<SqlValue> values;
+    if (request.filter) append_filter_values(values, *request.filter);
+    auto params = named_params(values);
 
     Page<UserRecord> page;
     {
@@ -256,13 +257,13 @@ Page<UserRecord> SociUserStore::list(const ListQuery& query, const std::optional
       if (only_role) st.exchange(soci::use(role, "only_role"));
       bind_params(st, params);
       st.alloc();
-      st.prepare("SELECT COUNT(*) FROM users u WHERE " + where);
+      st.prepare(queries::user_count(request, only_role.has_value()));
       st.define_and_bind();
       st.execute(true);
       page.total = total;
     }
-    if (page.total <= query.offset) return page;
-    long long limit = query.limit, offset = query.offset;
+    if (page.total <= request.offset()) return page;
+    long long limit = request.count, offset = request.offset();
     UserRow row;
     soci::statement st(sql);
     row.bind(st);
@@ -271,8 +272,7 @@ Page<UserRecord> SociUserStore::list(const ListQuery& query, const std::optional
     st.exchange(soci::use(limit, "lim"));
     st.exchange(soci::use(offset, "off"));
     st.alloc();
-    st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE " + where + " ORDER BY " +
-               query.order_by + " LIMIT :lim OFFSET :off");
+    st.prepare(queries::user_page(request, only_role.has_value()));
     st.define_and_bind();
     if (st.execute(true)) {
       do {
