@@ -1,18 +1,12 @@
 #include "storage/list_queries.h"
 
 #include "storage/list_sql.h"
+#include "storage/run_queries.h"
 
 namespace jogtrack::storage::queries {
 
 namespace {
 
-constexpr const char* kRunColumns =
-    "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at";
-// Only runs whose owner is a live account.
-constexpr const char* kLiveRuns = " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL ";
-constexpr const char* kLiveWeeks =
-    " FROM weekly_totals r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL WHERE r.user_id = :owner";
 constexpr const char* kUserColumns =
     "u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, u.updated_at";
 constexpr const char* kPage = " LIMIT :lim OFFSET :off";

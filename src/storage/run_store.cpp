@@ -1,128 +1,15 @@
-// Runs table: parameterised SQL only; runs of deleted users are invisible everywhere.
+// Runs table: creating, reading, changing and deleting runs; parameterised SQL
+// only (run_queries.h); runs of deleted users are invisible everywhere. Lists
+// are in run_list.cpp, weekly_totals upkeep in weekly_totals.cpp.
 #include "storage/run_store.h"
 
-#include <cmath>
-#include <cstring>
-
-#include "common/dates.h"
-#include "storage/list_queries.h"
-#include "storage/list_sql.h"
+#include "storage/run_queries.h"
+#include "storage/run_rows.h"
+#include "storage/weekly_totals.h"
 
 namespace jogtrack::storage {
 
 namespace {
-
-constexpr const char* kRunColumns =
-    "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at";
-// Only runs whose owner is a live account.
-constexpr const char* kLiveRuns = " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL ";
-
-// The columns of one run row, bound as SOCI into-targets.
-struct RunRow {
-  long long result_id = 0, user_id = 0, distance = 0, time = 0;
-  double speed = 0;
-  std::string date, location, condition, created_at, updated_at;
-
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(result_id));
-    st.exchange(soci::into(user_id));
-    st.exchange(soci::into(date));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
-    st.exchange(soci::into(speed));
-    st.exchange(soci::into(location));
-    st.exchange(soci::into(condition));
-    st.exchange(soci::into(created_at));
-    st.exchange(soci::into(updated_at));
-  }
-
-  RunRecord record() const {
-    RunRecord r;
-    r.result_id = result_id;
-    r.user_id = user_id;
-    r.date = date;
-    r.distance = distance;
-    r.time = time;
-    r.speed = speed;
-    r.location = location;
-    r.condition_json = condition;
-    r.created_at = created_at;
-    r.updated_at = updated_at;
-    return r;
-  }
-};
-
-// The values written for a run (kept alive while a statement uses them).
-struct RunParams {
-  long long user_id, distance, time;
-  double speed, latitude, longitude;
-  std::string date, location, condition;
-  double temperature_max = 0, temperature_min = 0, precipitation = 0, wind_speed = 0;
-  int weather_code = 0, iso_year, iso_week;
-  soci::indicator tmax_ind, tmin_ind, precip_ind, wind_ind, code_ind;
-  std::string now;
-
-  explicit RunParams(const RunValues& v)
-      : user_id(v.user_id),
-        distance(v.distance),
-        time(v.time),
-        speed(v.time > 0 ? static_cast<double>(v.distance) / static_cast<double>(v.time) : 0.0),
-        latitude(v.latitude),
-        longitude(v.longitude),
-        date(v.date),
-        location(v.location),
-        condition(weather::condition_to_json(v.condition)),
-        iso_year(v.iso_year),
-        iso_week(v.iso_week),
-        tmax_ind(set(temperature_max, v.condition.temperature_max)),
-        tmin_ind(set(temperature_min, v.condition.temperature_min)),
-        precip_ind(set(precipitation, v.condition.precipitation_sum)),
-        wind_ind(set(wind_speed, v.condition.wind_speed_max)),
-        code_ind(set(weather_code, v.condition.weather_code)),
-        now(now_timestamp()) {}
-
-  template <class T>
-  static soci::indicator set(T& out, const std::optional<T>& value) {
-    if (!value || !std::isfinite(static_cast<double>(*value))) return soci::i_null;
-    out = *value;
-    return soci::i_ok;
-  }
-
-  // Every column but user_id and the timestamps.
-  void bind_values(soci::statement& st) {
-    st.exchange(soci::use(date, "date"));
-    st.exchange(soci::use(distance, "distance"));
-    st.exchange(soci::use(time, "time"));
-    st.exchange(soci::use(speed, "speed"));
-    st.exchange(soci::use(location, "location"));
-    st.exchange(soci::use(latitude, "lat"));
-    st.exchange(soci::use(longitude, "lon"));
-    st.exchange(soci::use(condition, "cond"));
-    st.exchange(soci::use(temperature_max, tmax_ind, "tmax"));
-    st.exchange(soci::use(temperature_min, tmin_ind, "tmin"));
-    st.exchange(soci::use(precipitation, precip_ind, "precip"));
-    st.exchange(soci::use(wind_speed, wind_ind, "wind"));
-    st.exchange(soci::use(weather_code, code_ind, "code"));
-    st.exchange(soci::use(iso_year, "iso_year"));
-    st.exchange(soci::use(iso_week, "iso_week"));
-  }
-
-  RunRecord record(long long result_id) const {
-    RunRecord r;
-    r.result_id = result_id;
-    r.user_id = user_id;
-    r.date = date;
-    r.distance = distance;
-    r.time = time;
-    r.speed = speed;
-    r.location = location;
-    r.condition_json = condition;
-    r.created_at = now;
-    r.updated_at = now;
-    return r;
-  }
-};
 
 // Hot single-row statements, prepared once per pooled connection.
 struct InsertRun final : CachedStatement {
@@ -136,12 +23,7 @@ struct InsertRun final : CachedStatement {
     st.exchange(soci::use(p.now, "created"));
     st.exchange(soci::use(p.now, "updated"));
     st.alloc();
-    st.prepare(
-        "INSERT INTO runs (user_id, date, distance, time, speed, location, latitude, longitude, condition, "
-        "temperature_max, temperature_min, precipitation, wind_speed, weather_code, iso_year, iso_week, "
-        "created_at, updated_at) VALUES (:user_id, :date, :distance, :time, :speed, :location, :lat, :lon, "
-        ":cond, :tmax, :tmin, :precip, :wind, :code, :iso_year, :iso_week, :created, :updated) "
-        "RETURNING result_id");
+    st.prepare(queries::kInsertRun);
     st.define_and_bind();
   }
 };
@@ -154,7 +36,7 @@ struct FindRun final : CachedStatement {
     row.bind(st);
     st.exchange(soci::use(id, "id"));
     st.alloc();
-    st.prepare(std::string("SELECT ") + kRunColumns + kLiveRuns + "WHERE r.result_id = :id");
+    st.prepare(queries::kFindLiveRun);
     st.define_and_bind();
   }
 };
@@ -168,151 +50,10 @@ struct UpdateRun final : CachedStatement {
     st.exchange(soci::use(p.now, "updated"));
     st.exchange(soci::use(id, "id"));
     st.alloc();
-    st.prepare(
-        "UPDATE runs SET date = :date, distance = :distance, time = :time, speed = :speed, "
-        "location = :location, latitude = :lat, longitude = :lon, condition = :cond, "
-        "temperature_max = :tmax, temperature_min = :tmin, precipitation = :precip, wind_speed = :wind, "
-        "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated "
-        "WHERE result_id = :id AND EXISTS (SELECT 1 FROM users u WHERE u.user_id = runs.user_id "
-        "AND u.deleted_at IS NULL)");
+    st.prepare(queries::kUpdateLiveRun);
     st.define_and_bind();
   }
 };
-
-// What a run contributed to weekly_totals, read (and on PostgreSQL locked)
-// before it is changed or deleted.
-struct OldRun final : CachedStatement {
-  long long id = 0, user_id = 0, distance = 0, time = 0;
-  int iso_year = 0, iso_week = 0;
-  soci::statement st;
-  OldRun(soci::session& sql, Dialect dialect) : st(sql) {
-    st.exchange(soci::into(user_id));
-    st.exchange(soci::into(iso_year));
-    st.exchange(soci::into(iso_week));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
-    st.exchange(soci::use(id, "id"));
-    st.alloc();
-    st.prepare(std::string("SELECT user_id, iso_year, iso_week, distance, time FROM runs WHERE result_id = :id") +
-               (dialect == Dialect::Postgres ? " FOR UPDATE" : ""));
-    st.define_and_bind();
-  }
-};
-
-// weekly_totals(user, week) += (runs, distance, time); the row is made if missing.
-struct AdjustWeek final : CachedStatement {
-  long long user_id = 0, runs = 0, distance = 0, time = 0;
-  int iso_year = 0, iso_week = 0;
-  soci::statement st;
-  explicit AdjustWeek(soci::session& sql) : st(sql) {
-    st.exchange(soci::use(user_id, "uid"));
-    st.exchange(soci::use(iso_year, "y"));
-    st.exchange(soci::use(iso_week, "w"));
-    st.exchange(soci::use(runs, "n"));
-    st.exchange(soci::use(distance, "d"));
-    st.exchange(soci::use(time, "t"));
-    st.alloc();
-    st.prepare(
-        "INSERT INTO weekly_totals (user_id, iso_year, iso_week, runs, total_distance, total_time) "
-        "VALUES (:uid, :y, :w, :n, :d, :t) ON CONFLICT (user_id, iso_year, iso_week) DO UPDATE SET "
-        "runs = weekly_totals.runs + excluded.runs, "
-        "total_distance = weekly_totals.total_distance + excluded.total_distance, "
-        "total_time = weekly_totals.total_time + excluded.total_time");
-    st.define_and_bind();
-  }
-};
-
-// A week left without runs disappears from the report.
-struct PruneWeek final : CachedStatement {
-  long long user_id = 0;
-  int iso_year = 0, iso_week = 0;
-  soci::statement st;
-  explicit PruneWeek(soci::session& sql) : st(sql) {
-    st.exchange(soci::use(user_id, "uid"));
-    st.exchange(soci::use(iso_year, "y"));
-    st.exchange(soci::use(iso_week, "w"));
-    st.alloc();
-    st.prepare("DELETE FROM weekly_totals WHERE user_id = :uid AND iso_year = :y AND iso_week = :w AND runs <= 0");
-    st.define_and_bind();
-  }
-};
-
-struct BumpRunsVersion final : CachedStatement {
-  long long user_id = 0;
-  soci::statement st;
-  explicit BumpRunsVersion(soci::session& sql) : st(sql) {
-    st.exchange(soci::use(user_id, "uid"));
-    st.alloc();
-    st.prepare("UPDATE users SET runs_version = runs_version + 1 WHERE user_id = :uid");
-    st.define_and_bind();
-  }
-};
-
-// The live owner's runs_version (no row: the owner is gone).
-struct ReadRunsVersion final : CachedStatement {
-  long long user_id = 0, version = 0;
-  soci::statement st;
-  explicit ReadRunsVersion(soci::session& sql) : st(sql) {
-    st.exchange(soci::into(version));
-    st.exchange(soci::use(user_id, "uid"));
-    st.alloc();
-    st.prepare("SELECT runs_version FROM users WHERE user_id = :uid AND deleted_at IS NULL");
-    st.define_and_bind();
-  }
-};
-
-void execute_cached(soci::statement& st, Dialect dialect) {
-  st.execute(true);
-  finish_cached(st, dialect);
-}
-
-void bump_runs_version(Database& db, soci::session& sql, long long user_id) {
-  auto& bump = db.cached<BumpRunsVersion>(sql);
-  bump.user_id = user_id;
-  execute_cached(bump.st, db.dialect());
-}
-
-void adjust_week(Database& db, soci::session& sql, long long user_id, int iso_year, int iso_week, long long runs,
-                 long long distance, long long time) {
-  auto& q = db.cached<AdjustWeek>(sql);
-  q.user_id = user_id;
-  q.iso_year = iso_year;
-  q.iso_week = iso_week;
-  q.runs = runs;
-  q.distance = distance;
-  q.time = time;
-  execute_cached(q.st, db.dialect());
-}
-
-void prune_week(Database& db, soci::session& sql, long long user_id, int iso_year, int iso_week) {
-  auto& q = db.cached<PruneWeek>(sql);
-  q.user_id = user_id;
-  q.iso_year = iso_year;
-  q.iso_week = iso_week;
-  execute_cached(q.st, db.dialect());
-}
-
-// The run as it is before a change (nullopt: no such run). Copied out of the
-// cached statement, which later statements of the transaction may reuse.
-struct OldRunValues {
-  long long user_id, distance, time;
-  int iso_year, iso_week;
-};
-
-std::optional<OldRunValues> old_run(Database& db, soci::session& sql, long long result_id) {
-  auto& q = db.cached<OldRun>(sql);
-  q.id = result_id;
-  q.st.execute(true);
-  std::optional<OldRunValues> found;
-  if (q.st.got_data()) found = OldRunValues{q.user_id, q.distance, q.time, q.iso_year, q.iso_week};
-  finish_cached(q.st, db.dialect());
-  return found;
-}
-
-// Removes a run's contribution from weekly_totals.
-void subtract_week(Database& db, soci::session& sql, const OldRunValues& old) {
-  adjust_week(db, sql, old.user_id, old.iso_year, old.iso_week, -1, -old.distance, -old.time);
-}
 
 std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long result_id) {
   auto& q = db.cached<FindRun>(sql);
@@ -322,131 +63,6 @@ std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long r
   if (q.st.got_data()) found = q.row.record();
   finish_cached(q.st, db.dialect());
   return found;
-}
-
-// The columns of a COUNT(*) or of one week, as SOCI into-targets.
-struct CountRow {
-  long long total = 0;
-  void bind(soci::statement& st) { st.exchange(soci::into(total)); }
-};
-
-struct WeekCols {
-  int iso_year = 0, iso_week = 0;
-  long long runs = 0, distance = 0, time = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(iso_year));
-    st.exchange(soci::into(iso_week));
-    st.exchange(soci::into(runs));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
-  }
-};
-
-// A list, count or report query whose SQL depends on the request's filter and
-// sort, cached per connection by the request's shape (list_sql.h
-// append_shape). Re-run it by assigning owner, limit, offset and the values.
-template <class Row>
-struct FilteredQuery final : CachedStatement {
-  Row row;
-  long long owner = 0, limit = 0, offset = 0;
-  std::vector<std::pair<std::string, SqlValue>> params;
-  soci::statement st;
-
-  FilteredQuery(soci::session& sql, const std::string& text, const std::vector<SqlValue>& values, bool paged)
-      : params(named_params(values)), st(sql) {
-    row.bind(st);
-    st.exchange(soci::use(owner, "owner"));
-    bind_params(st, params);
-    if (paged) {
-      st.exchange(soci::use(limit, "lim"));
-      st.exchange(soci::use(offset, "off"));
-    }
-    st.alloc();
-    st.prepare(text);
-    st.define_and_bind();
-  }
-
-  // Runs the statement with the request's values; each(row) per row fetched.
-  template <class Each>
-  void run(Dialect dialect, long long owner_id, const std::vector<SqlValue>& values, long long lim, long long off,
-           Each&& each) {
-    owner = owner_id;
-    limit = lim;
-    offset = off;
-    // Same types as when bound (they are part of the shape), so assigning
-    // keeps every bound address.
-    for (std::size_t i = 0; i < params.size(); ++i) params[i].second = values[i];
-    if (st.execute(true)) {
-      do {
-        each(row);
-      } while (st.fetch());
-    }
-    finish_cached(st, dialect);
-  }
-};
-
-// Statements of long filters are not kept (bounded memory per connection).
-constexpr std::size_t kMaxCachedQueryKey = 2048;
-
-// A typed list request, flattened once per request: its shape (the statement
-// cache key), its values, and how to emit its SQL on a cache miss.
-struct ListShape {
-  const ListRequest& request;
-  std::string filter_shape;
-  std::string sort_shape;
-  std::vector<SqlValue> values;
-
-  explicit ListShape(const ListRequest& r) : request(r) {
-    if (r.filter) {
-      append_shape(filter_shape, *r.filter);
-      append_filter_values(values, *r.filter);
-    }
-    append_shape(sort_shape, r.sort);
-  }
-};
-
-// Runs the statement of `kind` for this request shape; emit() makes its SQL
-// text, called only when this connection has not prepared it yet.
-template <class Row, class Emit, class Each>
-void run_filtered(Database& db, soci::session& sql, const char* kind, bool with_sort, bool paged,
-                  const ListShape& shape, long long owner, Emit&& emit, Each&& each) {
-  std::string key = kind;
-  key += '\x1f';
-  key += shape.filter_shape;
-  if (with_sort) {
-    key += '\x1f';
-    key += shape.sort_shape;
-  }
-  const long long limit = shape.request.count, offset = shape.request.offset();
-  if (key.size() > kMaxCachedQueryKey) {
-    FilteredQuery<Row> once(sql, emit(), shape.values, paged);
-    once.run(db.dialect(), owner, shape.values, limit, offset, std::forward<Each>(each));
-    return;
-  }
-  auto* q = db.find_keyed<FilteredQuery<Row>>(sql, key);
-  if (q == nullptr) q = &db.cached_keyed<FilteredQuery<Row>>(sql, key, emit(), shape.values, paged);
-  q->run(db.dialect(), owner, shape.values, limit, offset, std::forward<Each>(each));
-}
-
-// The key of a cached total: owner, filter shape and every value.
-std::string totals_key(long long owner, const ListShape& shape) {
-  std::string key = std::to_string(owner);
-  key += '\x1f';
-  key += shape.filter_shape;
-  for (const auto& value : shape.values) {
-    key += '\x1f';
-    if (auto* i = std::get_if<std::int64_t>(&value)) {
-      key += "i" + std::to_string(*i);
-    } else if (auto* d = std::get_if<double>(&value)) {
-      char bytes[sizeof(double)];
-      std::memcpy(bytes, d, sizeof bytes);
-      key += "d";
-      key.append(bytes, sizeof bytes);
-    } else {
-      key += "s" + std::get<std::string>(value);
-    }
-  }
-  return key;
 }
 
 }  // namespace
@@ -508,10 +124,7 @@ bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
     if (!old) return false;
     bool changed = false;
     {
-      soci::statement st = (sql.prepare << "DELETE FROM runs WHERE result_id = :id AND EXISTS "
-                                           "(SELECT 1 FROM users u WHERE u.user_id = runs.user_id "
-                                           "AND u.deleted_at IS NULL)",
-                            soci::use(id, "id"));
+      soci::statement st = (sql.prepare << queries::kDeleteLiveRun, soci::use(id, "id"));
       st.execute(true);
       changed = st.get_affected_rows() > 0;
       st.clean_up();
@@ -524,62 +137,6 @@ bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
     deadline.check();  // throws: the transaction rolls back
     tx.commit();
     return changed;
-  });
-}
-
-Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& request) {
-  return db_.run("list runs", Retry::Safe, [&](soci::session& sql) {
-    const long long owner = owner_id;
-    const ListShape shape(request);
-
-    Page<RunRecord> page;
-    auto& version = db_.cached<ReadRunsVersion>(sql);
-    version.user_id = owner;
-    version.st.execute(true);
-    const bool live = version.st.got_data();
-    const long long runs_version = version.version;
-    finish_cached(version.st, db_.dialect());
-    if (!live) return page;  // a deleted (or unknown) owner has no visible runs
-
-    const std::string key = totals_key(owner, shape);
-    if (const auto cached = totals_.find(key, runs_version)) {
-      page.total = *cached;
-    } else {
-      long long total = 0;
-      run_filtered<CountRow>(
-          db_, sql, "list count", false, false, shape, owner,
-          [&] { return queries::run_count(request); },
-          [&](const CountRow& row) { total = row.total; });
-      page.total = total;
-      totals_.store(key, runs_version, total);
-    }
-    if (page.total <= request.offset()) return page;
-    run_filtered<RunRow>(
-        db_, sql, "list page", true, true, shape, owner,
-        [&] { return queries::run_page(request); },
-        [&](const RunRow& row) { page.items.push_back(row.record()); });
-    return page;
-  });
-}
-
-Page<WeekRow> SociRunStore::weekly(std::int64_t owner_id, const ListRequest& request) {
-  return db_.run("weekly report", Retry::Safe, [&](soci::session& sql) {
-    const long long owner = owner_id;
-    const ListShape shape(request);
-
-    Page<WeekRow> page;
-    run_filtered<CountRow>(
-        db_, sql, "weekly count", false, false, shape, owner,
-        [&] { return queries::week_count(request); },
-        [&](const CountRow& row) { page.total = row.total; });
-    if (page.total <= request.offset()) return page;
-    run_filtered<WeekCols>(
-        db_, sql, "weekly page", true, true, shape, owner,
-        [&] { return queries::week_page(request); },
-        [&](const WeekCols& row) {
-          page.items.push_back(WeekRow{row.iso_year, row.iso_week, row.runs, row.distance, row.time});
-        });
-    return page;
   });
 }
 
