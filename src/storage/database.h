@@ -74,6 +74,12 @@ class Database {
     else
       return caches_[slot_of(sql)].get<T>(sql);
   }
+  // The named query `text` prepared on this pooled session with Vars
+  // (StatementCache::prepared); only inside run(), on the session it passed.
+  template <class Vars>
+  Prepared<Vars>& prepared(soci::session& sql, const char* text) {
+    return caches_[slot_of(sql)].prepared<Vars>(sql, text);
+  }
   // A statement built per request, cached by key (StatementCache::get_keyed).
   template <class T, class... Args>
   T& cached_keyed(soci::session& sql, const std::string& key, Args&&... args) {

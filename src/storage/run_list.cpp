@@ -12,16 +12,12 @@ namespace jogtrack::storage {
 
 namespace {
 
-// The live owner's runs_version (no row: the owner is gone).
-struct ReadRunsVersion final : CachedStatement {
+// The live owner's runs_version (kReadRunsVersion; no row: the owner is gone).
+struct RunsVersionVars {
   long long user_id = 0, version = 0;
-  soci::statement st;
-  explicit ReadRunsVersion(soci::session& sql) : st(sql) {
+  void bind(soci::statement& st) {
     st.exchange(soci::into(version));
     st.exchange(soci::use(user_id, "uid"));
-    st.alloc();
-    st.prepare(queries::kReadRunsVersion);
-    st.define_and_bind();
   }
 };
 
@@ -158,11 +154,11 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
     const ListShape shape(request);
 
     Page<RunRecord> page;
-    auto& version = db_.cached<ReadRunsVersion>(sql);
-    version.user_id = owner;
+    auto& version = db_.prepared<RunsVersionVars>(sql, queries::kReadRunsVersion);
+    version.vars.user_id = owner;
     version.st.execute(true);
     const bool live = version.st.got_data();
-    const long long runs_version = version.version;
+    const long long runs_version = version.vars.version;
     finish_cached(version.st, db_.dialect());
     if (!live) return page;  // a deleted (or unknown) owner has no visible runs
 
@@ -182,7 +178,7 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
     run_filtered<RunRow>(
         db_, sql, "list page", true, true, shape, owner,
         [&] { return queries::run_page(request); },
-        [&](const RunRow& row) { page.items.push_back(row.record()); });
+        [&](const RunRow& row) { page.items.push_back(row.record); });
     return page;
   });
 }

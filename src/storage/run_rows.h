@@ -12,38 +12,22 @@
 
 namespace jogtrack::storage {
 
-// The columns of one run row, bound as SOCI into-targets.
+// A run row: the columns of queries::kRunColumns, in order, fetched straight
+// into a RunRecord (one mapping, no copy from intermediate columns).
 struct RunRow {
-  long long result_id = 0, user_id = 0, distance = 0, time = 0;
-  double speed = 0;
-  std::string date, location, condition, created_at, updated_at;
+  RunRecord record;
 
   void bind(soci::statement& st) {
-    st.exchange(soci::into(result_id));
-    st.exchange(soci::into(user_id));
-    st.exchange(soci::into(date));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
-    st.exchange(soci::into(speed));
-    st.exchange(soci::into(location));
-    st.exchange(soci::into(condition));
-    st.exchange(soci::into(created_at));
-    st.exchange(soci::into(updated_at));
-  }
-
-  RunRecord record() const {
-    RunRecord r;
-    r.result_id = result_id;
-    r.user_id = user_id;
-    r.date = date;
-    r.distance = distance;
-    r.time = time;
-    r.speed = speed;
-    r.location = location;
-    r.condition_json = condition;
-    r.created_at = created_at;
-    r.updated_at = updated_at;
-    return r;
+    st.exchange(soci::into(record.result_id));
+    st.exchange(soci::into(record.user_id));
+    st.exchange(soci::into(record.date));
+    st.exchange(soci::into(record.distance));
+    st.exchange(soci::into(record.time));
+    st.exchange(soci::into(record.speed));
+    st.exchange(soci::into(record.location));
+    st.exchange(soci::into(record.condition_json));
+    st.exchange(soci::into(record.created_at));
+    st.exchange(soci::into(record.updated_at));
   }
 };
 

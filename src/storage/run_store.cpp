@@ -11,56 +11,44 @@ namespace jogtrack::storage {
 
 namespace {
 
-// Hot single-row statements, prepared once per pooled connection.
-struct InsertRun final : CachedStatement {
+// The variables of the hot single-row statements (Prepared once per pooled connection).
+struct InsertRunVars {
   RunParams p{RunValues{}};
   long long id = 0;
-  soci::statement st;
-  explicit InsertRun(soci::session& sql) : st(sql) {
+  void bind(soci::statement& st) {
     st.exchange(soci::into(id));
     st.exchange(soci::use(p.user_id, "user_id"));
     p.bind_values(st);
     st.exchange(soci::use(p.now, "created"));
     st.exchange(soci::use(p.now, "updated"));
-    st.alloc();
-    st.prepare(queries::kInsertRun);
-    st.define_and_bind();
   }
 };
 
-struct FindRun final : CachedStatement {
+struct FindRunVars {
   long long id = 0;
   RunRow row;
-  soci::statement st;
-  explicit FindRun(soci::session& sql) : st(sql) {
+  void bind(soci::statement& st) {
     row.bind(st);
     st.exchange(soci::use(id, "id"));
-    st.alloc();
-    st.prepare(queries::kFindLiveRun);
-    st.define_and_bind();
   }
 };
 
-struct UpdateRun final : CachedStatement {
+struct UpdateRunVars {
   RunParams p{RunValues{}};
   long long id = 0;
-  soci::statement st;
-  explicit UpdateRun(soci::session& sql) : st(sql) {
+  void bind(soci::statement& st) {
     p.bind_values(st);
     st.exchange(soci::use(p.now, "updated"));
     st.exchange(soci::use(id, "id"));
-    st.alloc();
-    st.prepare(queries::kUpdateLiveRun);
-    st.define_and_bind();
   }
 };
 
 std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long result_id) {
-  auto& q = db.cached<FindRun>(sql);
-  q.id = result_id;
+  auto& q = db.prepared<FindRunVars>(sql, queries::kFindLiveRun);
+  q.vars.id = result_id;
   q.st.execute(true);
   std::optional<RunRecord> found;
-  if (q.st.got_data()) found = q.row.record();
+  if (q.st.got_data()) found = q.vars.row.record;
   finish_cached(q.st, db.dialect());
   return found;
 }
@@ -70,13 +58,13 @@ std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long r
 RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
   return db_.run("create run", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(db_, sql);
-    auto& q = db_.cached<InsertRun>(sql);
-    q.p = RunParams(run);
+    auto& q = db_.prepared<InsertRunVars>(sql, queries::kInsertRun);
+    q.vars.p = RunParams(run);
     q.st.execute(true);
     // SQLite keeps a RETURNING statement open until it is reset: finish (reset) it before COMMIT.
     finish_cached(q.st, db_.dialect());
-    const RunParams& p = q.p;
-    const long long id = q.id;
+    const RunParams& p = q.vars.p;
+    const long long id = q.vars.id;
     bump_runs_version(db_, sql, p.user_id);
     adjust_week(db_, sql, p.user_id, p.iso_year, p.iso_week, 1, p.distance, p.time);
     deadline.check();  // throws: the transaction rolls back
@@ -98,9 +86,9 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
     WriteTransaction tx(db_, sql);
     const auto old = old_run(db_, sql, id);
     if (!old) return std::nullopt;
-    auto& q = db_.cached<UpdateRun>(sql);
-    q.p = RunParams(run);
-    q.id = id;
+    auto& q = db_.prepared<UpdateRunVars>(sql, queries::kUpdateLiveRun);
+    q.vars.p = RunParams(run);
+    q.vars.id = id;
     q.st.execute(true);
     const bool changed = q.st.get_affected_rows() > 0;
     finish_cached(q.st, db_.dialect());
