@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "storage/list_queries.h"
-#include "storage/list_sql.h"
+#include "storage/list_statement.h"
 #include "storage/run_queries.h"
 #include "storage/run_rows.h"
 #include "storage/run_store.h"
@@ -21,12 +21,13 @@ struct RunsVersionVars {
   }
 };
 
-// The columns of a COUNT(*) or of one week, as SOCI into-targets.
-struct CountRow {
-  long long total = 0;
-  void bind(soci::statement& st) { st.exchange(soci::into(total)); }
+// Runs of one owner (the runs service's visibility rule).
+struct OwnerScope {
+  long long owner = 0;
+  void bind(soci::statement& st) { st.exchange(soci::use(owner, "owner")); }
 };
 
+// The columns of one week, as SOCI into-targets.
 struct WeekCols {
   int iso_year = 0, iso_week = 0;
   long long runs = 0, distance = 0, time = 0;
@@ -38,92 +39,6 @@ struct WeekCols {
     st.exchange(soci::into(time));
   }
 };
-
-// A list, count or report query whose SQL depends on the request's filter and
-// sort, cached per connection by the request's shape (list_sql.h
-// append_shape). Re-run it by assigning owner, limit, offset and the values.
-template <class Row>
-struct FilteredQuery final : CachedStatement {
-  Row row;
-  long long owner = 0, limit = 0, offset = 0;
-  std::vector<std::pair<std::string, SqlValue>> params;
-  soci::statement st;
-
-  FilteredQuery(soci::session& sql, const std::string& text, const std::vector<SqlValue>& values, bool paged)
-      : params(named_params(values)), st(sql) {
-    row.bind(st);
-    st.exchange(soci::use(owner, "owner"));
-    bind_params(st, params);
-    if (paged) {
-      st.exchange(soci::use(limit, "lim"));
-      st.exchange(soci::use(offset, "off"));
-    }
-    st.alloc();
-    st.prepare(text);
-    st.define_and_bind();
-  }
-
-  // Runs the statement with the request's values; each(row) per row fetched.
-  template <class Each>
-  void run(Dialect dialect, long long owner_id, const std::vector<SqlValue>& values, long long lim, long long off,
-           Each&& each) {
-    owner = owner_id;
-    limit = lim;
-    offset = off;
-    // Same types as when bound (they are part of the shape), so assigning
-    // keeps every bound address.
-    for (std::size_t i = 0; i < params.size(); ++i) params[i].second = values[i];
-    if (st.execute(true)) {
-      do {
-        each(row);
-      } while (st.fetch());
-    }
-    finish_cached(st, dialect);
-  }
-};
-
-// Statements of long filters are not kept (bounded memory per connection).
-constexpr std::size_t kMaxCachedQueryKey = 2048;
-
-// A typed list request, flattened once per request: its shape (the statement
-// cache key), its values, and how to emit its SQL on a cache miss.
-struct ListShape {
-  const ListRequest& request;
-  std::string filter_shape;
-  std::string sort_shape;
-  std::vector<SqlValue> values;
-
-  explicit ListShape(const ListRequest& r) : request(r) {
-    if (r.filter) {
-      append_shape(filter_shape, *r.filter);
-      append_filter_values(values, *r.filter);
-    }
-    append_shape(sort_shape, r.sort);
-  }
-};
-
-// Runs the statement of `kind` for this request shape; emit() makes its SQL
-// text, called only when this connection has not prepared it yet.
-template <class Row, class Emit, class Each>
-void run_filtered(Database& db, soci::session& sql, const char* kind, bool with_sort, bool paged,
-                  const ListShape& shape, long long owner, Emit&& emit, Each&& each) {
-  std::string key = kind;
-  key += '\x1f';
-  key += shape.filter_shape;
-  if (with_sort) {
-    key += '\x1f';
-    key += shape.sort_shape;
-  }
-  const long long limit = shape.request.count, offset = shape.request.offset();
-  if (key.size() > kMaxCachedQueryKey) {
-    FilteredQuery<Row> once(sql, emit(), shape.values, paged);
-    once.run(db.dialect(), owner, shape.values, limit, offset, std::forward<Each>(each));
-    return;
-  }
-  auto* q = db.find_keyed<FilteredQuery<Row>>(sql, key);
-  if (q == nullptr) q = &db.cached_keyed<FilteredQuery<Row>>(sql, key, emit(), shape.values, paged);
-  q->run(db.dialect(), owner, shape.values, limit, offset, std::forward<Each>(each));
-}
 
 // The key of a cached total: owner, filter shape and every value.
 std::string totals_key(long long owner, const ListShape& shape) {
@@ -151,6 +66,7 @@ std::string totals_key(long long owner, const ListShape& shape) {
 Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& request) {
   return db_.run("list runs", Retry::Safe, [&](soci::session& sql) {
     const long long owner = owner_id;
+    const OwnerScope scope{owner};
     const ListShape shape(request);
 
     Page<RunRecord> page;
@@ -168,7 +84,7 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
     } else {
       long long total = 0;
       run_filtered<CountRow>(
-          db_, sql, "list count", false, false, shape, owner,
+          db_, sql, "list count", false, false, shape, scope,
           [&] { return queries::run_count(request); },
           [&](const CountRow& row) { total = row.total; });
       page.total = total;
@@ -176,7 +92,7 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
     }
     if (page.total <= request.offset()) return page;
     run_filtered<RunRow>(
-        db_, sql, "list page", true, true, shape, owner,
+        db_, sql, "list page", true, true, shape, scope,
         [&] { return queries::run_page(request); },
         [&](const RunRow& row) { page.items.push_back(row.record); });
     return page;
@@ -186,16 +102,17 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
 Page<WeekRow> SociRunStore::weekly(std::int64_t owner_id, const ListRequest& request) {
   return db_.run("weekly report", Retry::Safe, [&](soci::session& sql) {
     const long long owner = owner_id;
+    const OwnerScope scope{owner};
     const ListShape shape(request);
 
     Page<WeekRow> page;
     run_filtered<CountRow>(
-        db_, sql, "weekly count", false, false, shape, owner,
+        db_, sql, "weekly count", false, false, shape, scope,
         [&] { return queries::week_count(request); },
         [&](const CountRow& row) { page.total = row.total; });
     if (page.total <= request.offset()) return page;
     run_filtered<WeekCols>(
-        db_, sql, "weekly page", true, true, shape, owner,
+        db_, sql, "weekly page", true, true, shape, scope,
         [&] { return queries::week_page(request); },
         [&](const WeekCols& row) {
           page.items.push_back(WeekRow{row.iso_year, row.iso_week, row.runs, row.distance, row.time});
