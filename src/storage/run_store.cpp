@@ -48,7 +48,7 @@ std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long r
   q.vars.id = result_id;
   q.st.execute(true);
   std::optional<RunRecord> found;
-  if (q.st.got_data()) found = q.vars.row.record;
+  if (q.st.got_data()) found = std::move(q.vars.row.record);  // the next execute assigns every column again
   finish_cached(q.st, db.dialect());
   return found;
 }
