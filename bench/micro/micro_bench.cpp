@@ -1,5 +1,5 @@
 // Microbenchmarks for two hot paths of GET /results:
-//  - the filter compiler (filter::parse_filter + parse_sort) on the benchmark's
+//  - the filter parser (filter::parse_filter + parse_sort) on the benchmark's
 //    representative expression and on a larger one;
 //  - JSON rendering of a 10-run page with the API's own writer (api/run_json.h).
 #include <benchmark/benchmark.h>
