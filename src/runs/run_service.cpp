@@ -61,6 +61,7 @@ storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t
   v.date = format_date(date);
   v.distance = distance;
   v.time = time;
+  v.speed = time > 0 ? static_cast<double>(distance) / static_cast<double>(time) : 0.0;
   v.location = std::move(location);
   v.latitude = where.latitude;
   v.longitude = where.longitude;

@@ -57,7 +57,8 @@ class RunService {
   weather::CachedWeather& weather_;
 };
 
-// The stored columns for a run (derived values computed here).
+// The stored columns for a run: the one place its derived values (speed in
+// m/s, ISO year and week) are computed.
 storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t distance, std::int64_t time,
                                    std::string location, weather::Location where, weather::Condition condition);
 

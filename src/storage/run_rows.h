@@ -45,7 +45,7 @@ struct RunParams {
       : user_id(v.user_id),
         distance(v.distance),
         time(v.time),
-        speed(v.time > 0 ? static_cast<double>(v.distance) / static_cast<double>(v.time) : 0.0),
+        speed(v.speed),
         latitude(v.latitude),
         longitude(v.longitude),
         date(v.date),

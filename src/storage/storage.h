@@ -136,12 +136,14 @@ struct RunRecord {
   std::string updated_at;
 };
 
-// Everything stored for a run: the caller computes the derived columns.
+// Everything stored for a run: the caller computes the derived columns
+// (speed, ISO week: runs::make_run_values is the one place).
 struct RunValues {
   std::int64_t user_id = 0;
   std::string date;
   std::int64_t distance = 0;
   std::int64_t time = 0;
+  double speed = 0;  // m/s
   std::string location;
   double latitude = 0;
   double longitude = 0;

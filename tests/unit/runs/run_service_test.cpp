@@ -345,13 +345,16 @@ TEST(RunFields, AdminTableAddsUserId) {
   EXPECT_EQ(run_schema(false).find("condition"), nullptr);
 }
 
-TEST(MakeRunValues, ComputesTheIsoWeek) {
+TEST(MakeRunValues, ComputesTheIsoWeekAndSpeed) {
   const auto v = make_run_values(3, day("2021-01-03"), 1000, 300, "1 2", {1, 2}, weather::Condition{});
   EXPECT_EQ(v.date, "2021-01-03");
   EXPECT_EQ(v.iso_year, 2020);
   EXPECT_EQ(v.iso_week, 53);
   EXPECT_EQ(v.user_id, 3);
   EXPECT_DOUBLE_EQ(v.latitude, 1);
+  EXPECT_DOUBLE_EQ(v.speed, 1000.0 / 300.0);
+  // No time recorded: speed 0, never a division by zero.
+  EXPECT_DOUBLE_EQ(make_run_values(3, day("2021-01-03"), 1000, 0, "1 2", {1, 2}, {}).speed, 0.0);
 }
 
 }  // namespace

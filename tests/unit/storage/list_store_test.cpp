@@ -76,6 +76,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
     v.date = date;
     v.distance = distance;
     v.time = time;
+    v.speed = static_cast<double>(distance) / static_cast<double>(time);
     v.location = "1 2";
     const IsoWeek w = iso_week(*parse_date(date));
     v.iso_year = w.year;
