@@ -77,30 +77,28 @@ http::Response import_handler(Services& s, const Call& c) {
 http::Response export_handler(Services& s, const Call& c) {
   for (const char* paging : {"page", "count"})
     if (c.request.query_param(paging)) throw_invalid(paging, "the export has no pages: it holds every matching run");
-  const auto params = parse_list_params(c.request, runs::run_fields(c.caller), runs::kDefaultRunSort,
-                                        runs::kRunIdColumn, {"user_id"});
+  auto list = parse_list_request(c.request, runs::run_schema(c.caller), runs::kDefaultRunSort, {"user_id"});
   const auto user_id = query_user_id(c.request);
-  auto query = params.query;
-  query.limit = kExportChunkRuns;
-  query.offset = 0;
-  auto first = s.runs.list(c.caller, user_id, query);
+  list.count = kExportChunkRuns;
+  list.page = 0;
+  auto first = s.runs.list(c.caller, user_id, list);
 
   http::Response response;
   response.content_type = "text/csv; charset=utf-8";
   response.headers.emplace_back("Content-Disposition", "attachment; filename=\"runs.csv\"");
-  response.stream = [&s, caller = c.caller, user_id, query,
+  response.stream = [&s, caller = c.caller, user_id, list = std::move(list),
                      page = std::move(first.items)](const http::ChunkSink& sink) mutable {
-    // Pages by offset in the list's order (ties broken by result_id): one
-    // chunk of runs in memory at a time, and no database connection held
-    // while the client reads.
+    // Pages through the list's order (ties broken by result_id): one chunk of
+    // runs in memory at a time, and no database connection held while the
+    // client reads.
     std::string chunk(imports::kExportHeader);
     for (;;) {
       for (const auto& run : page) append_run(chunk, run);
       if (!sink(std::move(chunk))) return;  // the client left
       chunk.clear();
-      if (static_cast<std::int64_t>(page.size()) < query.limit) return;
-      query.offset += query.limit;
-      page = s.runs.list(caller, user_id, query).items;
+      if (static_cast<std::int64_t>(page.size()) < list.count) return;
+      ++list.page;
+      page = s.runs.list(caller, user_id, list).items;
     }
   };
   return response;

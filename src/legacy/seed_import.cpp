@@ -1,46 +1,17 @@
 #include "legacy/seed_import.h"
 
-#include <sqlite3.h>
-
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <memory>
-#include <stdexcept>
-
 #include "auth/policy.h"
 #include "common/dates.h"
+#include "storage/legacy_source.h"
 #include "weather/weather.h"
 
 namespace jogtrack::legacy {
 
 namespace {
-
-using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
-using Stmt = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
-
-Db open_read_only(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  Db db(raw, &sqlite3_close);
-  if (rc != SQLITE_OK)
-    throw std::runtime_error("cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
-  return db;
-}
-
-Stmt prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK)
-    throw std::runtime_error(std::string("not the original system's database: ") + sqlite3_errmsg(db));
-  return Stmt(raw, &sqlite3_finalize);
-}
-
-std::optional<std::string> text(sqlite3_stmt* st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-  return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
-}
 
 // SQLite's CURRENT_TIMESTAMP ("2019-06-04 10:00:00", UTC) -> RFC 3339; anything else -> now.
 std::string timestamp(const std::optional<std::string>& value) {
@@ -60,41 +31,37 @@ std::vector<std::string> scopes_of(const std::optional<std::string>& stored) {
   return {"user"};  // unknown or no scopes: the least privilege
 }
 
-void read_users(sqlite3* db, SourceData& out) {
-  auto st = prepare(db, "SELECT user_id, username, email, name, scopes, hashed_password, create_date, expire_date "
-                        "FROM users ORDER BY user_id");
-  while (sqlite3_step(st.get()) == SQLITE_ROW) {
+void convert_users(const std::vector<storage::SourceUserRow>& rows, SourceData& out) {
+  for (const auto& row : rows) {
     storage::LegacyUser u;
-    u.source_id = sqlite3_column_int64(st.get(), 0);
-    u.username = text(st.get(), 1).value_or("");
+    u.source_id = row.user_id;
+    u.username = row.username.value_or("");
     if (u.username.empty()) {
       out.rejected.push_back("user " + std::to_string(u.source_id) + ": no username");
       continue;
     }
     u.username_key = auth::username_key(u.username);
-    u.email = text(st.get(), 2);
-    u.name = text(st.get(), 3);
-    u.scopes = scopes_of(text(st.get(), 4));
+    u.email = row.email;
+    u.name = row.name;
+    u.scopes = scopes_of(row.scopes);
     u.role = auth::role_of(u.scopes);
-    u.password_hash = text(st.get(), 5).value_or("");
-    u.created_at = timestamp(text(st.get(), 6));
-    if (const auto expired = text(st.get(), 7)) u.deleted_at = timestamp(expired);
+    u.password_hash = row.hashed_password.value_or("");
+    u.created_at = timestamp(row.create_date);
+    if (row.expire_date) u.deleted_at = timestamp(row.expire_date);
     out.users.push_back(std::move(u));
   }
 }
 
-void read_runs(sqlite3* db, SourceData& out) {
-  auto st = prepare(db, "SELECT result_id, user_id, running_distance, date, time, location, condition, created_at "
-                        "FROM jogging_results ORDER BY result_id");
-  while (sqlite3_step(st.get()) == SQLITE_ROW) {
+void convert_runs(const std::vector<storage::SourceRunRow>& rows, SourceData& out) {
+  for (const auto& row : rows) {
     storage::LegacyRun r;
-    r.source_id = sqlite3_column_int64(st.get(), 0);
-    r.source_user_id = sqlite3_column_int64(st.get(), 1);
-    r.distance = sqlite3_column_int64(st.get(), 2);
-    r.time = sqlite3_column_int64(st.get(), 4);
-    r.location = text(st.get(), 5).value_or("");
+    r.source_id = row.result_id;
+    r.source_user_id = row.user_id;
+    r.distance = row.running_distance;
+    r.time = row.time;
+    r.location = row.location.value_or("");
     const std::string what = "run " + std::to_string(r.source_id) + ": ";
-    const auto date = parse_date(text(st.get(), 3).value_or(""));
+    const auto date = parse_date(row.date.value_or(""));
     const auto where = weather::parse_location(r.location);
     if (!date) {
       out.rejected.push_back(what + "not a calendar date");
@@ -109,8 +76,8 @@ void read_runs(sqlite3* db, SourceData& out) {
       const IsoWeek week = iso_week(*date);  // computed again, not trusted from the source
       r.iso_year = week.year;
       r.iso_week = week.week;
-      r.condition_json = legacy_condition_json(text(st.get(), 6).value_or(""));
-      r.created_at = timestamp(text(st.get(), 7));
+      r.condition_json = legacy_condition_json(row.condition.value_or(""));
+      r.created_at = timestamp(row.created_at);
       out.runs.push_back(std::move(r));
     }
   }
@@ -153,10 +120,10 @@ std::string legacy_condition_json(const std::string& stored) {
 }
 
 SourceData read_source(const std::string& path) {
-  const Db db = open_read_only(path);
+  const auto rows = storage::read_original_database(path);
   SourceData data;
-  read_users(db.get(), data);
-  read_runs(db.get(), data);
+  convert_users(rows.users, data);
+  convert_runs(rows.runs, data);
   return data;
 }
 

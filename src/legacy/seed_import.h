@@ -10,7 +10,7 @@
 //    string it is; ISO week and year are computed again;
 //  - rows jogtrack cannot hold (a bad date, location, distance or time) are
 //    skipped and reported, never half-imported.
-// The source is opened read-only and never changed.
+// The source is opened read-only and never changed (storage/legacy_source.h).
 #pragma once
 #include <ostream>
 #include <string>

@@ -77,8 +77,8 @@ class RunImportTest : public ::testing::Test {
   }
 
   std::int64_t stored() {
-    storage::ListQuery q;
-    q.order_by = "r.date";
+    storage::ListRequest q;
+    q.sort = filter::parse_sort("", run_schema(true), kDefaultRunSort);
     return service_->list(alice_, std::nullopt, q).total;
   }
 
