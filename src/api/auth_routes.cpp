@@ -1,4 +1,5 @@
 // /auth: login, refresh, logout, verify, me; refresh tokens in the body or, for browsers, in a cookie.
+#include "api/conditional.h"
 #include "api/routes.h"
 #include "api/session_cookie.h"
 #include "api/user_json.h"
@@ -125,7 +126,7 @@ void add_auth_routes(http::Router& router, Services& s) {
                 w.Key("me");
                 write_user(w, me);
                 w.EndObject();
-                return http::Response::json(200, buf.GetString());
+                return with_etag(http::Response::json(200, buf.GetString()), me.version);
               }});
 }
 

@@ -1,4 +1,6 @@
 // /results: runs and the weekly report.
+#include "api/conditional.h"
+#include "api/idempotency.h"
 #include "api/request_parts.h"
 #include "api/run_json.h"
 #include "api/routes.h"
@@ -12,7 +14,7 @@ void add_run_routes(http::Router& router, Services& s) {
   // POST and PATCH may call the weather provider: they run on the Weather pool
   // so a provider that hangs cannot hold the threads every other route needs.
   router.add({"POST", "/results",
-              [&s](const http::Request& request) {
+              idempotent_for_user(s, [&s](const http::Request& request) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 allow_query_params(request, {"user_id"});
                 const auto user_id = query_user_id(request);
@@ -21,7 +23,7 @@ void add_run_routes(http::Router& router, Services& s) {
                 auto response = http::Response::json(201, run_json(run));
                 response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
                 return response;
-              },
+              }),
               http::Pool::Weather});
 
   router.add({"GET", "/results", [&s](const http::Request& request) {
@@ -43,7 +45,8 @@ void add_run_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                return http::Response::json(200, run_json(s.runs.get(caller, id)));
+                const auto run = s.runs.get(caller, id);
+                return with_etag(http::Response::json(200, run_json(run)), run.version);
               }});
 
   router.add({"PATCH", "/results/{id}",
@@ -52,7 +55,8 @@ void add_run_routes(http::Router& router, Services& s) {
                 const auto id = path_id(request);
                 allow_query_params(request, {});
                 const auto patch = runs::parse_run_patch(request.body, latest_local_date());
-                return http::Response::json(200, run_json(s.runs.update(caller, id, patch, request.deadline)));
+                const auto run = s.runs.update(caller, id, patch, request.deadline, if_match(request));
+                return with_etag(http::Response::json(200, run_json(run)), run.version);
               },
               http::Pool::Weather});
 
@@ -60,7 +64,7 @@ void add_run_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                s.runs.remove(caller, id, request.deadline);
+                s.runs.remove(caller, id, request.deadline, if_match(request));
                 return http::Response::no_content();
               }});
 

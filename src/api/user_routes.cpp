@@ -1,5 +1,7 @@
 // /users: registration and account management.
 #include "common/json_body.h"
+#include "api/conditional.h"
+#include "api/idempotency.h"
 #include "api/routes.h"
 #include "api/user_json.h"
 
@@ -39,13 +41,13 @@ users::AccountChanges parse_changes(const http::Request& request) {
 
 void add_user_routes(http::Router& router, Services& s) {
   router.add({"POST", "/users",
-              [&s](const http::Request& request) {
+              idempotent_for_address(s, [&s](const http::Request& request) {
                 allow_query_params(request, {});
                 const auto user = s.accounts.register_from(parse_registration(request), request.remote_ip);
                 auto response = http::Response::json(201, user_json(user));
                 response.headers.emplace_back("Location", "/users/" + std::to_string(user.user_id));
                 return response;
-              },
+              }),
               http::Pool::Registration});
 
   router.add({"GET", "/users", [&s](const http::Request& request) {
@@ -66,7 +68,8 @@ void add_user_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                return http::Response::json(200, user_json(s.accounts.get(caller, id)));
+                const auto user = s.accounts.get(caller, id);
+                return with_etag(http::Response::json(200, user_json(user)), user.version);
               }});
 
   router.add({"PATCH", "/users/{id}",
@@ -74,7 +77,7 @@ void add_user_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                s.accounts.update(caller, id, parse_changes(request), request.remote_ip);
+                s.accounts.update(caller, id, parse_changes(request), request.remote_ip, if_match(request));
                 return http::Response::no_content();
               },
               http::Pool::Hashing});
@@ -83,7 +86,7 @@ void add_user_routes(http::Router& router, Services& s) {
                 const auto caller = s.sessions.authenticate(request.authorization);
                 const auto id = path_id(request);
                 allow_query_params(request, {});
-                s.accounts.remove(caller, id);
+                s.accounts.remove(caller, id, if_match(request));
                 return http::Response::no_content();
               }});
 

@@ -10,6 +10,7 @@ int http_status(ErrorKind kind) {
     case ErrorKind::NotFound: return 404;
     case ErrorKind::MethodNotAllowed: return 405;
     case ErrorKind::Conflict: return 409;
+    case ErrorKind::PreconditionFailed: return 412;
     case ErrorKind::PayloadTooLarge: return 413;
     case ErrorKind::UnsupportedMediaType: return 415;
     case ErrorKind::Unprocessable: return 422;
@@ -27,6 +28,7 @@ const char* http_title(ErrorKind kind) {
     case ErrorKind::NotFound: return "Not Found";
     case ErrorKind::MethodNotAllowed: return "Method Not Allowed";
     case ErrorKind::Conflict: return "Conflict";
+    case ErrorKind::PreconditionFailed: return "Precondition Failed";
     case ErrorKind::PayloadTooLarge: return "Content Too Large";
     case ErrorKind::UnsupportedMediaType: return "Unsupported Media Type";
     case ErrorKind::Unprocessable: return "Unprocessable Content";

@@ -13,6 +13,7 @@ enum class ErrorKind {
   NotFound,              // 404
   MethodNotAllowed,      // 405
   Conflict,              // 409
+  PreconditionFailed,    // 412 (If-Match named a version that is no longer current)
   PayloadTooLarge,       // 413
   UnsupportedMediaType,  // 415
   Unprocessable,         // 422

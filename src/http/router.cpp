@@ -195,17 +195,29 @@ MatchResult Router::match(std::string_view method, std::string_view path) const 
     result.params.clear();
     return result;
   }
-  for (const Route* r : node->routes)
+  const Route* get = nullptr;
+  bool has_head = false;
+  for (const Route* r : node->routes) {
     if (r->method == method) {
       result.route = r;
       result.pattern = r->pattern;
       return result;
     }
+    if (r->method == "GET") get = r;
+    has_head = has_head || r->method == "HEAD";
+  }
+  // HEAD works wherever GET does (SPEC §6): the server drops the GET answer's body.
+  if (method == "HEAD" && get) {
+    result.route = get;
+    result.pattern = get->pattern;
+    return result;
+  }
   result.params.clear();
   result.path_known = true;
   result.pattern = node->routes.front()->pattern;
-  result.allowed.reserve(node->routes.size());
+  result.allowed.reserve(node->routes.size() + 1);
   for (const Route* r : node->routes) result.allowed.push_back(r->method);
+  if (get && !has_head) result.allowed.emplace_back("HEAD");
   std::sort(result.allowed.begin(), result.allowed.end());
   return result;
 }
@@ -312,7 +324,10 @@ Response problem_response(int status, std::string_view title, std::string_view d
 
 Response from_api_error(const ApiError& e) {
   const int status = http_status(e.kind());
-  Response r = problem_response(status, http_title(e.kind()), e.what(), e.errors());
+  // Clients branch on this one (re-read, then retry the write), so it has its own type.
+  const std::string_view type =
+      e.kind() == ErrorKind::PreconditionFailed ? "/docs/problems#precondition-failed" : "about:blank";
+  Response r = problem_response(status, http_title(e.kind()), e.what(), e.errors(), type);
   if (e.retry_after() > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after()));
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
   return r;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/dates.h"
+#include "storage/row_version.h"
 
 namespace jogtrack::storage {
 
@@ -14,13 +15,13 @@ namespace {
 
 constexpr const char* kRunColumns =
     "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at";
+    "r.updated_at, r.version";
 // Only runs whose owner is a live account.
 constexpr const char* kLiveRuns = " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL ";
 
 // The columns of one run row, bound as SOCI into-targets.
 struct RunRow {
-  long long result_id = 0, user_id = 0, distance = 0, time = 0;
+  long long result_id = 0, user_id = 0, distance = 0, time = 0, version = 1;
   double speed = 0;
   std::string date, location, condition, created_at, updated_at;
 
@@ -35,6 +36,7 @@ struct RunRow {
     st.exchange(soci::into(condition));
     st.exchange(soci::into(created_at));
     st.exchange(soci::into(updated_at));
+    st.exchange(soci::into(version));
   }
 
   RunRecord record() const {
@@ -49,6 +51,7 @@ struct RunRow {
     r.condition_json = condition;
     r.created_at = created_at;
     r.updated_at = updated_at;
+    r.version = version;
     return r;
   }
 };
@@ -172,7 +175,8 @@ struct UpdateRun final : CachedStatement {
         "UPDATE runs SET date = :date, distance = :distance, time = :time, speed = :speed, "
         "location = :location, latitude = :lat, longitude = :lon, condition = :cond, "
         "temperature_max = :tmax, temperature_min = :tmin, precipitation = :precip, wind_speed = :wind, "
-        "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated "
+        "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated, "
+        "version = version + 1 "
         "WHERE result_id = :id AND EXISTS (SELECT 1 FROM users u WHERE u.user_id = runs.user_id "
         "AND u.deleted_at IS NULL)");
     st.define_and_bind();
@@ -500,10 +504,11 @@ std::optional<RunRecord> SociRunStore::find(std::int64_t result_id) {
 }
 
 std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunValues& run,
-                                             const Deadline& deadline) {
+                                             const Deadline& deadline, const VersionCheck& check) {
   return db_.run("update run", Retry::BeforeSend, [&](soci::session& sql) -> std::optional<RunRecord> {
     long long id = result_id;
     WriteTransaction tx(db_, sql);
+    require_version(sql, db_.dialect(), "runs", "result_id", id, check);
     const auto old = old_run(db_, sql, id);
     if (!old) return std::nullopt;
     auto& q = db_.cached<UpdateRun>(sql);
@@ -524,10 +529,11 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
   });
 }
 
-bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
+bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check) {
   return db_.run("delete run", Retry::BeforeSend, [&](soci::session& sql) {
     long long id = result_id;
     WriteTransaction tx(db_, sql);
+    require_version(sql, db_.dialect(), "runs", "result_id", id, check);
     const auto old = old_run(db_, sql, id);
     if (!old) return false;
     bool changed = false;

@@ -1,0 +1,139 @@
+#include "api/idempotency.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <functional>
+#include <utility>
+
+#include "auth/passwords.h"
+#include "common/dates.h"
+#include "http/router.h"
+
+namespace jogtrack::api {
+
+namespace {
+
+using CallerOf = std::function<std::string(const http::Request&)>;
+
+std::string validated_key(const http::Request& request) {
+  const std::string& key = request.idempotency_key;
+  bool visible = true;
+  for (char c : key) visible = visible && c > 0x20 && c < 0x7f;
+  if (key.size() > kMaxIdempotencyKeyLength || !visible)
+    throw ApiError(ErrorKind::BadRequest, "invalid Idempotency-Key header",
+                   {FieldError{"Idempotency-Key", "must be 1 to 255 visible ASCII characters"}});
+  return key;
+}
+
+// What "the same request" means: route, query and body.
+std::string fingerprint(const http::Request& request) {
+  return auth::hash_token(request.method + ' ' + request.route + '?' + request.raw_query + '\n' + request.body);
+}
+
+std::string serialize(const http::Response& response) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("status");
+  w.Int(response.status);
+  w.Key("content_type");
+  w.String(response.content_type.c_str(), static_cast<rapidjson::SizeType>(response.content_type.size()));
+  w.Key("headers");
+  w.StartArray();
+  for (const auto& [name, value] : response.headers) {
+    w.StartArray();
+    w.String(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    w.EndArray();
+  }
+  w.EndArray();
+  w.Key("body");
+  w.String(response.body.c_str(), static_cast<rapidjson::SizeType>(response.body.size()));
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+http::Response deserialize(const std::string& stored) {
+  rapidjson::Document d;
+  d.Parse(stored.c_str(), stored.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("status") || !d["status"].IsInt())
+    throw std::runtime_error("unreadable stored idempotent response");
+  http::Response r;
+  r.status = d["status"].GetInt();
+  r.content_type.assign(d["content_type"].GetString(), d["content_type"].GetStringLength());
+  for (const auto& h : d["headers"].GetArray())
+    r.headers.emplace_back(std::string(h[0].GetString(), h[0].GetStringLength()),
+                           std::string(h[1].GetString(), h[1].GetStringLength()));
+  r.body.assign(d["body"].GetString(), d["body"].GetStringLength());
+  return r;
+}
+
+http::Response run_once(storage::IdempotencyStore& store, const std::string& key_hash, const http::Request& request,
+                        const http::Handler& handler) {
+  http::Response response;
+  try {
+    response = handler(request);
+  } catch (...) {
+    store.release(key_hash);
+    throw;
+  }
+  if (response.status >= 200 && response.status < 300)
+    store.complete(key_hash, serialize(response));
+  else
+    store.release(key_hash);
+  return response;
+}
+
+http::Handler idempotent(Services& services, CallerOf caller_of, http::Handler handler) {
+  return [&services, caller_of = std::move(caller_of), handler = std::move(handler)](const http::Request& request) {
+    if (request.idempotency_key.empty()) return handler(request);
+    const std::string key = validated_key(request);
+    const std::string caller = caller_of(request);
+    const std::string key_hash = auth::hash_token(request.method + ' ' + request.route + '\n' + caller + '\n' + key);
+    auto& store = services.storage.idempotency();
+    const auto claim =
+        store.claim(key_hash, fingerprint(request), unix_now(), kIdempotencyTtlSeconds, kIdempotencyStaleSeconds);
+    switch (claim.outcome) {
+      case storage::ClaimOutcome::Started: return run_once(store, key_hash, request, handler);
+      case storage::ClaimOutcome::Completed: {
+        auto replay = deserialize(claim.response);
+        replay.headers.emplace_back("Idempotent-Replayed", "true");
+        return replay;
+      }
+      case storage::ClaimOutcome::Mismatch:
+        return http::problem_response(422, "Unprocessable Content",
+                                      "this Idempotency-Key was already used with another request",
+                                      {FieldError{"Idempotency-Key", "already used with another request"}},
+                                      "/docs/problems#idempotency-key-reused");
+      case storage::ClaimOutcome::InFlight: break;
+    }
+    auto busy = http::problem_response(409, "Conflict", "a request with this Idempotency-Key is still in progress",
+                                       {}, "/docs/problems#idempotency-key-in-flight");
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+  };
+}
+
+}  // namespace
+
+http::Handler idempotent_for_user(Services& services, http::Handler handler) {
+  return idempotent(
+      services,
+      [&services](const http::Request& request) {
+        return "user:" + std::to_string(services.sessions.authenticate(request.authorization).user_id);
+      },
+      std::move(handler));
+}
+
+http::Handler idempotent_for_address(Services& services, http::Handler handler) {
+  return idempotent(
+      services,
+      [&services](const http::Request& request) {
+        return "address:" + services.trusted_proxies.client_address(request.remote_ip, request.forwarded_for);
+      },
+      std::move(handler));
+}
+
+}  // namespace jogtrack::api
