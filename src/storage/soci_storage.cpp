@@ -19,10 +19,11 @@ class SociStorage : public Storage {
         idempotency_(db_) {
     db_.migrate();
     if (redis_url) {
-      // Refresh tokens and login failures then live in Redis, shared by every instance.
+      // Refresh tokens, login failures and idempotency keys then live in Redis, shared by every instance.
       redis_ = std::make_unique<RedisPool>(*redis_url, pool_size);
       redis_tokens_ = std::make_unique<RedisTokenStore>(*redis_);
       redis_attempts_ = std::make_unique<RedisAttemptStore>(*redis_);
+      redis_idempotency_ = std::make_unique<RedisIdempotencyStore>(*redis_);
     }
   }
   UserStore& users() override { return users_; }
@@ -31,7 +32,9 @@ class SociStorage : public Storage {
     return redis_attempts_ ? static_cast<AttemptStore&>(*redis_attempts_) : attempts_;
   }
   RunStore& runs() override { return runs_; }
-  IdempotencyStore& idempotency() override { return idempotency_; }
+  IdempotencyStore& idempotency() override {
+    return redis_idempotency_ ? static_cast<IdempotencyStore&>(*redis_idempotency_) : idempotency_;
+  }
   weather::WeatherCacheStore& weather_cache() override { return weather_cache_; }
 
   // Readiness is about the database: without Redis only logins and token
@@ -55,6 +58,7 @@ class SociStorage : public Storage {
   std::unique_ptr<RedisPool> redis_;
   std::unique_ptr<RedisTokenStore> redis_tokens_;
   std::unique_ptr<RedisAttemptStore> redis_attempts_;
+  std::unique_ptr<RedisIdempotencyStore> redis_idempotency_;
 };
 
 }  // namespace

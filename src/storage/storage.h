@@ -243,7 +243,7 @@ class Storage {
 
 // Opens the database named by url (sqlite:PATH or postgresql://...) and
 // applies pending migrations; with redis_url (redis://host:port/db) refresh
-// tokens and login-failure counters live in Redis instead. Throws
+// tokens, login-failure counters and idempotency keys live in Redis instead. Throws
 // std::runtime_error with a clear message (never a password).
 // statement_timeout_ms (PostgreSQL; 0 = none): a statement running longer is
 // cancelled by the server and its request answered 503.

@@ -116,7 +116,9 @@ def test_retry_after_a_dropped_connection_creates_one_run(api, fake_weather):
         s.sendall(b"POST /results HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
                   + f"Authorization: Bearer {user.token}\r\nIdempotency-Key: {k}\r\n".encode()
                   + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-    # Closed before reading anything. Retry as a client library would, until the first is done.
+    # Closed before reading anything. Retry as a client library would (after a pause, so that the
+    # first request has surely reached the server), until the first is done.
+    time.sleep(0.5)
     deadline = time.monotonic() + 20
     while True:
         retry = api.post("/results", token=user, data=body,
