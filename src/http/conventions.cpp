@@ -75,9 +75,12 @@ void finish_response(const Request& request, Response& response) {
 
   if (response.status == 200 && etag && is_get_or_head(request) && !request.if_none_match.empty() &&
       none_match(request.if_none_match, *etag)) {
+    // The body stays (gzipped as the 200 would be) only for its length: the
+    // server sends a 304 like a HEAD answer, Content-Length without content
+    // (RFC 9110 §8.6: a 304's Content-Length, if any, is the 200's).
     response.status = 304;
-    response.body.clear();
     response.content_type.clear();
+    if (gzip) response.body = gzip_compress(response.body);
     return;
   }
   if (gzip) {

@@ -20,7 +20,8 @@ inline constexpr std::size_t kGzipMinBytes = 1024;
 //    that chose their encoding themselves (a Content-Encoding or a Vary naming
 //    Accept-Encoding: the web app's precompressed files) are left alone;
 //  - a 200 to GET or HEAD whose ETag If-None-Match matches (weak comparison)
-//    becomes 304 with the same headers and no body.
+//    becomes 304 with the same headers; its body is kept only so that the
+//    server can send the 200's Content-Length (it sends no content with a 304).
 void finish_response(const Request& request, Response& response);
 
 // gzip (RFC 1952) of `data`; throws std::runtime_error if zlib fails.

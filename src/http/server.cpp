@@ -372,7 +372,8 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
     observability::log_access({r.method, route_label, resp.status, seconds * 1000.0, r.request_id, r.remote_ip});
 
     auto on_written = [this](const asio::error_code&) { release(); };
-    if (is_head(r)) {
+    // A 304 is sent like a HEAD answer: the length of what a 200 would carry, no content.
+    if (is_head(r) || resp.status == 304) {
       auto builder = req->create_response<restinio::user_controlled_output_t>(status_line);
       add_headers(builder, r, resp, close);
       builder.set_content_length(resp.body.size());

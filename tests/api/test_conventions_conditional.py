@@ -42,6 +42,8 @@ def test_etag_and_if_none_match(api, kind):
         assert nm.status_code == 304, nm.text
         assert nm.content == b""
         assert nm.headers["ETag"] == tag
+        # If sent, a 304's Content-Length is the 200's (RFC 9110 §8.6), never a bogus 0.
+        assert nm.headers.get("Content-Length", str(len(r.content))) == str(len(r.content))
     # A list that contains it, or a weak form of it, matches too (weak comparison).
     assert api.get(path, token=user, headers={"If-None-Match": f'"other", W/{tag}'}).status_code == 304
     assert api.get(path, token=user, headers={"If-None-Match": '"other"'}).status_code == 200
