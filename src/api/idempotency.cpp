@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
 
 #include <functional>
 #include <utility>
@@ -70,19 +71,30 @@ http::Response deserialize(const std::string& stored) {
   return r;
 }
 
+// Bookkeeping after the handler ran must not change its answer: the write is
+// done, and a client told 503 would retry it. If the key cannot be updated it
+// stays "in flight", so retries get 409 until kIdempotencyStaleSeconds.
+void settle(const char* what, const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    spdlog::warn("could not {} an idempotency key: {}", what, e.what());
+  }
+}
+
 http::Response run_once(storage::IdempotencyStore& store, const std::string& key_hash, const http::Request& request,
                         const http::Handler& handler) {
   http::Response response;
   try {
     response = handler(request);
   } catch (...) {
-    store.release(key_hash);
+    settle("release", [&] { store.release(key_hash); });
     throw;
   }
   if (response.status >= 200 && response.status < 300)
-    store.complete(key_hash, serialize(response));
+    settle("complete", [&] { store.complete(key_hash, serialize(response)); });
   else
-    store.release(key_hash);
+    settle("release", [&] { store.release(key_hash); });
   return response;
 }
 
