@@ -10,20 +10,18 @@
 
 #include "auth/passwords.h"
 #include "common/dates.h"
-#include "http/router.h"
+#include "http/problems.h"
 
 namespace jogtrack::api {
 
 namespace {
-
-using CallerOf = std::function<std::string(const http::Request&)>;
 
 std::string validated_key(const http::Request& request) {
   const std::string& key = request.idempotency_key;
   bool visible = true;
   for (char c : key) visible = visible && c > 0x20 && c < 0x7f;
   if (key.size() > kMaxIdempotencyKeyLength || !visible)
-    throw ApiError(ErrorKind::BadRequest, "invalid Idempotency-Key header",
+    throw ApiError(ErrorKind::Validation, "invalid Idempotency-Key header",
                    {FieldError{"Idempotency-Key", "must be 1 to 255 visible ASCII characters"}});
   return key;
 }
@@ -82,11 +80,11 @@ void settle(const char* what, const std::function<void()>& f) {
   }
 }
 
-http::Response run_once(storage::IdempotencyStore& store, const std::string& key_hash, const http::Request& request,
-                        const http::Handler& handler) {
+http::Response run_once(storage::IdempotencyStore& store, const std::string& key_hash, const Call& call,
+                        const EndpointHandler& handler) {
   http::Response response;
   try {
-    response = handler(request);
+    response = handler(call);
   } catch (...) {
     settle("release", [&] { store.release(key_hash); });
     throw;
@@ -98,54 +96,40 @@ http::Response run_once(storage::IdempotencyStore& store, const std::string& key
   return response;
 }
 
-http::Handler idempotent(Services& services, CallerOf caller_of, http::Handler handler) {
-  return [&services, caller_of = std::move(caller_of), handler = std::move(handler)](const http::Request& request) {
-    if (request.idempotency_key.empty()) return handler(request);
+// Whose key it is: the account, or for a public route the client address.
+std::string caller_of(const Services& services, const Call& call) {
+  if (call.caller.user_id != 0) return "user:" + std::to_string(call.caller.user_id);
+  return "address:" + services.trusted_proxies.client_address(call.request.remote_ip, call.request.forwarded_for);
+}
+
+}  // namespace
+
+EndpointHandler idempotent(Services& services, EndpointHandler handler) {
+  return [&services, handler = std::move(handler)](const Call& call) {
+    const http::Request& request = call.request;
+    if (request.idempotency_key.empty()) return handler(call);
     const std::string key = validated_key(request);
-    const std::string caller = caller_of(request);
-    const std::string key_hash = auth::hash_token(request.method + ' ' + request.route + '\n' + caller + '\n' + key);
+    const std::string key_hash =
+        auth::hash_token(request.method + ' ' + request.route + '\n' + caller_of(services, call) + '\n' + key);
     auto& store = services.storage.idempotency();
     const auto claim =
         store.claim(key_hash, fingerprint(request), unix_now(), kIdempotencyTtlSeconds, kIdempotencyStaleSeconds);
     switch (claim.outcome) {
-      case storage::ClaimOutcome::Started: return run_once(store, key_hash, request, handler);
+      case storage::ClaimOutcome::Started: return run_once(store, key_hash, call, handler);
       case storage::ClaimOutcome::Completed: {
         auto replay = deserialize(claim.response);
         replay.headers.emplace_back("Idempotent-Replayed", "true");
         return replay;
       }
       case storage::ClaimOutcome::Mismatch:
-        return http::problem_response(422, "Unprocessable Content",
-                                      "this Idempotency-Key was already used with another request",
-                                      {FieldError{"Idempotency-Key", "already used with another request"}},
-                                      "/docs/problems#idempotency-key-reused");
+        return http::problem_response(ErrorKind::IdempotencyKeyReused, {},
+                                      {FieldError{"Idempotency-Key", "already used with another request"}});
       case storage::ClaimOutcome::InFlight: break;
     }
-    auto busy = http::problem_response(409, "Conflict", "a request with this Idempotency-Key is still in progress",
-                                       {}, "/docs/problems#idempotency-key-in-flight");
+    auto busy = http::problem_response(ErrorKind::Conflict, "a request with this Idempotency-Key is still in progress");
     busy.headers.emplace_back("Retry-After", "1");
     return busy;
   };
-}
-
-}  // namespace
-
-http::Handler idempotent_for_user(Services& services, http::Handler handler) {
-  return idempotent(
-      services,
-      [&services](const http::Request& request) {
-        return "user:" + std::to_string(services.sessions.authenticate(request.authorization).user_id);
-      },
-      std::move(handler));
-}
-
-http::Handler idempotent_for_address(Services& services, http::Handler handler) {
-  return idempotent(
-      services,
-      [&services](const http::Request& request) {
-        return "address:" + services.trusted_proxies.client_address(request.remote_ip, request.forwarded_for);
-      },
-      std::move(handler));
 }
 
 }  // namespace jogtrack::api

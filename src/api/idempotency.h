@@ -2,6 +2,7 @@
 #pragma once
 #include <string>
 
+#include "api/endpoint.h"
 #include "api/routes.h"
 #include "http/message.h"
 
@@ -14,8 +15,8 @@ inline constexpr std::int64_t kIdempotencyTtlSeconds = 24 * 60 * 60;
 inline constexpr std::int64_t kIdempotencyStaleSeconds = 120;
 inline constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 
-// Wraps `handler` so that a request with an Idempotency-Key header (1..255
-// visible ASCII characters, else 400):
+// Wraps an endpoint's handler so that a request with an Idempotency-Key header
+// (1..255 visible ASCII characters, else 400):
 //  - the first time runs the handler; a 2xx answer (status, headers, body) is
 //    stored for 24 h; any other answer, or an exception, forgets the key so a
 //    corrected retry runs afresh;
@@ -24,10 +25,10 @@ inline constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 //    and runs nothing;
 //  - with another request -> 422 #idempotency-key-reused;
 //  - while the first is still running -> 409 with Retry-After: 1.
-// Keys are per route and per caller: the authenticated user (a 401 comes
-// first), or for a public route the client address (as the login throttle
-// sees it behind trusted proxies). Without the header the handler just runs.
-http::Handler idempotent_for_user(Services& services, http::Handler handler);
-http::Handler idempotent_for_address(Services& services, http::Handler handler);
+// Keys are per route and per caller: the authenticated user on Auth::Bearer
+// routes (authentication comes first: 401), else the client address as the
+// login throttle sees it behind trusted proxies. Without the header the
+// handler just runs. Usage: add_endpoint(..., idempotent(services, handler)).
+EndpointHandler idempotent(Services& services, EndpointHandler handler);
 
 }  // namespace jogtrack::api
