@@ -4,6 +4,7 @@
 
 #include "api/dto/runs.h"
 #include "api/endpoint.h"
+#include "api/idempotency.h"
 #include "api/request_parts.h"
 #include "api/routes.h"
 #include "common/ascii.h"
@@ -111,7 +112,9 @@ void add_transfer_routes(http::Router& router, Services& s) {
   Endpoint import("POST", "/results/import", Auth::Bearer, {"user_id"}, http::Pool::Weather);
   import.max_body_bytes = kImportBodyLimit;
   import.content_types = {std::string(kGpx), std::string(kTcx), std::string(kCsv)};
-  add_endpoint(router, s.sessions, std::move(import), [&s](const Call& c) { return import_handler(s, c); });
+  // A retried upload with the same Idempotency-Key replays the first answer instead of importing twice.
+  add_endpoint(router, s.sessions, std::move(import),
+               idempotent(s, [&s](const Call& c) { return import_handler(s, c); }));
 
   add_endpoint(router, s.sessions, {"GET", "/results/export", Auth::Bearer, list_query({"user_id"})},
                [&s](const Call& c) { return export_handler(s, c); });

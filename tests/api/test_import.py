@@ -285,3 +285,16 @@ def test_many_tracks_share_cached_weather(api, fake_weather):
     assert r.status_code == 201, r.text
     assert len(r.json()) == 60
     assert fake_weather.hits()["archive"] == 3  # one lookup per distinct (date, place)
+
+
+def test_a_retried_upload_with_the_same_idempotency_key_imports_once(api):
+    user = api.new_user()
+    body = SEED_CSV.read_bytes()
+    headers = {"Content-Type": CSV, "Idempotency-Key": "upload-" + user.username}
+    first = api.post("/results/import", token=user, data=body, headers=headers)
+    assert first.status_code == 201, first.text
+    again = api.post("/results/import", token=user, data=body, headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
+    assert total_count(api, user) == 18
