@@ -263,6 +263,51 @@ void print_api_error(const ApiError& e) {
   for (const auto& fe : e.errors()) std::cerr << "  " << fe.field << ": " << fe.message << "\n";
 }
 
+// CLI11 calls every string option TEXT; say what the setting takes instead.
+std::string setting_type(const std::string& env) {
+  const auto ends_with = [&env](std::string_view tail) { return env.ends_with(tail); };
+  if (ends_with("_URL")) return "URL";
+  if (ends_with("_TTL") || ends_with("_MS") || ends_with("_THREADS") || ends_with("_LENGTH") ||
+      ends_with("_SIZE") || ends_with("_CONNECTIONS") || ends_with("_LIMIT"))
+    return "INT";
+  if (ends_with("_SECURE")) return "BOOL";
+  if (ends_with("_FILE")) return "PATH";
+  if (ends_with("_LISTEN")) return "HOST:PORT";
+  if (ends_with("_LEVEL") || ends_with("_FORMAT")) return "NAME";
+  if (ends_with("_ORIGINS") || ends_with("_PROXIES")) return "LIST";
+  return "TEXT";
+}
+
+// The first word that is not an option (or an option's value) must be a
+// command: CLI11 would otherwise say only "A subcommand is required".
+std::optional<std::string> unknown_command(int argc, char** argv, const CLI::App& app) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("-")) {
+      const bool takes_value = arg.find('=') == std::string_view::npos && arg != "-h" && arg != "--help" &&
+                               arg != "--version";
+      if (takes_value) ++i;
+      continue;
+    }
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      if (sub->get_name() == arg) return std::nullopt;
+    return std::string(arg);
+  }
+  return std::nullopt;
+}
+
+// "JOGTRACK_LISTEN: ..." becomes "--listen (JOGTRACK_LISTEN): ..." when the
+// value came from the flag, so the message names what the user typed.
+std::string name_the_flag(std::string message, const std::vector<std::string>& from_flags) {
+  for (const auto& s : config::settings()) {
+    if (!message.starts_with(s.env)) continue;
+    if (std::find(from_flags.begin(), from_flags.end(), s.env) != from_flags.end())
+      message = s.flag + " (" + s.env + ")" + message.substr(s.env.size());
+    break;
+  }
+  return message;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -275,10 +320,16 @@ int run(int argc, char** argv) {
   // Each setting is an environment variable with a --flag twin; flags win.
   std::map<std::string, std::string> flag_values;
   std::vector<std::pair<std::string, CLI::Option*>> flag_options;
-  for (const auto& s : config::settings())
-    flag_options.emplace_back(s.env, app.add_option(s.flag, flag_values[s.env], s.help + " [" + s.env + "]"));
+  std::string settings_help = "\nSettings (each also an environment variable; give them before or after the "
+                              "command):\n";
+  for (const auto& s : config::settings()) {
+    flag_options.emplace_back(s.env, app.add_option(s.flag, flag_values[s.env], s.help + " [" + s.env + "]")
+                                         ->type_name(setting_type(s.env)));
+    settings_help += "  " + s.flag + " " + setting_type(s.env) + "  " + s.help + " [" + s.env + "]\n";
+  }
 
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API");
+  serve_cmd->footer(settings_help);
   auto* migrate_cmd = app.add_subcommand("migrate", "apply schema migrations and exit");
   auto* routes_cmd = app.add_subcommand("routes", "print every route the server serves");
   routes_cmd->group("");
@@ -301,6 +352,11 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"user", "manager", "admin"}));
   for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd}) sub->fallthrough();
 
+  if (const auto command = unknown_command(argc, argv, app)) {
+    std::cerr << "error: unknown command '" << *command << "' (commands: serve, migrate, user)\n"
+              << "Run with --help for more information.\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -311,10 +367,14 @@ int run(int argc, char** argv) {
   // hashes: whatever a command creates is for this account only.
   ::umask(077);
 
+  std::vector<std::string> from_flags;
   try {
     auto values = config::values_from_environment();
     for (const auto& [env, option] : flag_options)
-      if (option->count() > 0) values[env] = flag_values[env];
+      if (option->count() > 0) {
+        values[env] = flag_values[env];
+        from_flags.push_back(env);
+      }
     const config::Config cfg = config::parse_config(values);
     observability::setup_logging(cfg.log_level, cfg.log_format);
 
@@ -331,7 +391,7 @@ int run(int argc, char** argv) {
       return 0;
     }
   } catch (const config::ConfigError& e) {
-    std::cerr << "configuration error: " << e.what() << "\n";
+    std::cerr << "configuration error: " << name_the_flag(e.what(), from_flags) << "\n";
     return 2;
   } catch (const ApiError& e) {
     print_api_error(e);

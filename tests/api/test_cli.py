@@ -377,3 +377,33 @@ def test_routes_command(server):
     assert res.returncode == 0, res.stderr
     lines = res.stdout.split("\n")
     assert "POST /auth" in lines and "GET /users/{id}" in lines and "PATCH /users/{id}/scopes" in lines
+
+
+# ---- help and error messages (issue 12, item 8) ------------------------------------------------
+
+def test_unknown_command_is_named(tmp_path):
+    for args in (["bogus"], ["--listen", "127.0.0.1:0", "bogus"], ["--log-level=info", "bogus"]):
+        res = run(args, cwd=tmp_path)
+        assert res.returncode == 2, (args, res.stderr)
+        assert "unknown command 'bogus'" in res.stderr, res.stderr
+    assert not list(tmp_path.iterdir()), "an unknown command touches nothing"
+
+
+def test_help_says_what_each_setting_takes(tmp_path):
+    out = run(["--help"], cwd=tmp_path).stdout
+    assert "--threads INT" in out and "--access-token-ttl INT" in out and "--listen HOST:PORT" in out, out
+    assert "--weather-archive-url URL" in out and "--cookie-secure BOOL" in out, out
+    serve_help = run(["serve", "--help"], cwd=tmp_path)
+    assert serve_help.returncode == 0
+    for flag in ("--listen", "--database-url", "--log-level", "--threads"):
+        assert flag in serve_help.stdout, (flag, serve_help.stdout)
+
+
+def test_config_error_names_the_flag_and_the_allowed_values(tmp_path):
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'cfg.db'}"}
+    res = run(["serve", "--log-level", "loud"], env=env, cwd=tmp_path)
+    assert res.returncode == 2
+    assert "--log-level (JOGTRACK_LOG_LEVEL)" in res.stderr, res.stderr
+    assert "trace, debug, info, warn, error" in res.stderr, res.stderr
+    res = run(["serve"], env={**env, "JOGTRACK_LOG_LEVEL": "loud"}, cwd=tmp_path)
+    assert "JOGTRACK_LOG_LEVEL" in res.stderr and "--log-level" not in res.stderr, res.stderr
