@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "api/routes.h"
 #include "auth/passwords.h"
@@ -258,9 +259,14 @@ int print_routes(const config::Config& cfg) {
   return 0;
 }
 
+// One line per problem: the detail already repeats the first field error, so
+// with field errors only those are printed.
 void print_api_error(const ApiError& e) {
-  std::cerr << "error: " << e.what() << "\n";
-  for (const auto& fe : e.errors()) std::cerr << "  " << fe.field << ": " << fe.message << "\n";
+  if (e.errors().empty()) {
+    std::cerr << "error: " << e.what() << "\n";
+    return;
+  }
+  for (const auto& fe : e.errors()) std::cerr << "error: " << fe.field << ": " << fe.message << "\n";
 }
 
 // CLI11 calls every string option TEXT; say what the setting takes instead.
@@ -276,6 +282,36 @@ std::string setting_type(const std::string& env) {
   if (ends_with("_LEVEL") || ends_with("_FORMAT")) return "NAME";
   if (ends_with("_ORIGINS") || ends_with("_PROXIES")) return "LIST";
   return "TEXT";
+}
+
+// A setting's default as --help shows it, read from a default Config so it
+// cannot drift; empty when the help text already explains it.
+std::string default_text(const std::string& env) {
+  const config::Config d;
+  const std::map<std::string, std::string> known = {
+      {"JOGTRACK_LISTEN", d.listen_host + ":" + std::to_string(d.listen_port)},
+      {"JOGTRACK_DATABASE_URL", d.database_url},
+      {"JOGTRACK_JWT_SECRET", "generated once, kept beside the SQLite file"},
+      {"JOGTRACK_JWT_AUDIENCE", d.jwt_audience},
+      {"JOGTRACK_ACCESS_TOKEN_TTL", std::to_string(d.access_token_ttl)},
+      {"JOGTRACK_REFRESH_TOKEN_TTL", std::to_string(d.refresh_token_ttl)},
+      {"JOGTRACK_WEATHER_FORECAST_URL", d.weather_forecast_url},
+      {"JOGTRACK_WEATHER_ARCHIVE_URL", d.weather_archive_url},
+      {"JOGTRACK_WEATHER_TIMEOUT_MS", std::to_string(d.weather_timeout_ms)},
+      {"JOGTRACK_PASSWORD_MIN_LENGTH", std::to_string(d.password_min_length)},
+      {"JOGTRACK_LOG_LEVEL", d.log_level},
+      {"JOGTRACK_LOG_FORMAT", d.log_format},
+      {"JOGTRACK_COOKIE_SECURE", d.cookie_secure ? "true" : "false"},
+      {"JOGTRACK_CORS_ORIGINS", "none: same origin only"},
+      {"JOGTRACK_REDIS_URL", "none: tokens and counters in the database"},
+  };
+  const auto it = known.find(env);
+  return it == known.end() ? std::string() : it->second;
+}
+
+std::string setting_help(const config::Setting& s) {
+  const std::string def = default_text(s.env);
+  return s.help + (def.empty() ? "" : " (default: " + def + ")") + " [" + s.env + "]";
 }
 
 // The first word that is not an option (or an option's value) must be a
@@ -323,9 +359,9 @@ int run(int argc, char** argv) {
   std::string settings_help = "\nSettings (each also an environment variable; give them before or after the "
                               "command):\n";
   for (const auto& s : config::settings()) {
-    flag_options.emplace_back(s.env, app.add_option(s.flag, flag_values[s.env], s.help + " [" + s.env + "]")
-                                         ->type_name(setting_type(s.env)));
-    settings_help += "  " + s.flag + " " + setting_type(s.env) + "  " + s.help + " [" + s.env + "]\n";
+    flag_options.emplace_back(
+        s.env, app.add_option(s.flag, flag_values[s.env], setting_help(s))->type_name(setting_type(s.env)));
+    settings_help += "  " + s.flag + " " + setting_type(s.env) + "  " + setting_help(s) + "\n";
   }
 
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API");
@@ -380,7 +416,9 @@ int run(int argc, char** argv) {
 
     if (*serve_cmd) return serve(cfg);
     if (*migrate_cmd) {
-      std::cout << "schema version " << storage::migrate_only(cfg.database_url) << std::endl;
+      // Migrate first: on failure nothing but the error is printed.
+      const auto version = storage::migrate_only(cfg.database_url);
+      std::cout << "schema version " << version << std::endl;
       return 0;
     }
     if (*routes_cmd) return print_routes(cfg);
