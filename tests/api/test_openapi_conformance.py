@@ -11,6 +11,7 @@ operation the traffic did not reach; it prints the counts.
 import json
 import re
 from datetime import date
+from urllib.parse import parse_qsl, urlparse
 
 import jsonschema
 import requests
@@ -75,7 +76,7 @@ class Conformance:
         self.requests += 1
         self.all_statuses.add(response.status_code)
         method = response.request.method
-        path = requests.utils.urlparse(response.request.url).path
+        path = urlparse(response.request.url).path
         where = f"{method} {path} -> {response.status_code}"
         tmpl = self.template(path)
         if tmpl is None:
@@ -98,6 +99,27 @@ class Conformance:
             return
         self._check_headers(where, spec, response)
         self._check_body(where, spec, response)
+        if 200 <= response.status_code < 300 and method.lower() in item:
+            self._check_request(where, item, op, response.request)
+
+    def _check_request(self, where, item, op, request):
+        """A request the server accepted must be one the document allows (it states no rule the server
+        does not enforce)."""
+        query = dict(parse_qsl(urlparse(request.url).query))
+        for param in item.get("parameters", []) + op.get("parameters", []):
+            if param["in"] != "query" or param["name"] not in query:
+                continue
+            value = query[param["name"]]
+            if param["schema"].get("type") == "integer" and re.fullmatch(r"-?[0-9]+", value):
+                value = int(value)
+            for error in jsonschema.Draft202012Validator(param["schema"]).iter_errors(value):
+                self.violations.append(f"{where}: accepted query {param['name']}={value!r}: {error.message}")
+        schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        if schema is None or not request.body:
+            return
+        body = json.loads(request.body)
+        for error in jsonschema.Draft202012Validator(schema, format_checker=FORMATS).iter_errors(body):
+            self.violations.append(f"{where}: accepted request body breaks the document: {error.message[:300]}")
 
     def _check_headers(self, where, spec, response):
         for name, header in spec.get("headers", {}).items():
