@@ -37,8 +37,9 @@ run_suite() {  # build_dir label
   local exclude=()
   [ -n "$backends" ] || exclude=(-E '^(Postgres|RedisStores)\.|/(postgres|redis)$')
   with_backends ctest --test-dir "$dir" --output-on-failure -j2 "${exclude[@]}"
-  echo "== [$label] API tests (SQLite)"
-  JOGTRACK_BIN="$root/$dir/jogtrack" /usr/bin/python3 -m pytest -q -p no:cacheprovider -m "not cluster" tests/api
+  echo "== [$label] API tests (SQLite; every response also checked against /openapi.json)"
+  JOGTRACK_OPENAPI_CONFORMANCE=1 JOGTRACK_BIN="$root/$dir/jogtrack" \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider -m "not cluster" tests/api
   if [ -n "$backends" ]; then
     echo "== [$label] API tests (PostgreSQL + Redis) and cluster tests"
     JOGTRACK_BIN="$root/$dir/jogtrack" with_backends /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api
