@@ -385,10 +385,9 @@ SCHEMAS = {
     "Scopes": obj({"scopes": {"type": "array", "items": SCOPE, "uniqueItems": True,
                               "description": "`user` is always kept; the last admin cannot drop `admin`."}},
                   required=["scopes"], additional=False, example={"scopes": ["user", "manager"]}),
-    "Condition": obj(CONDITION_FIELDS, required=["provider", "summary"],
+    "Condition": obj(CONDITION_FIELDS, required=list(CONDITION_FIELDS),
                      description="The day's weather at the run's place, normalised from the provider's daily "
-                                 "data. Runs recorded through Open-Meteo carry every field (null when the "
-                                 "provider had no value).",
+                                 "data; a value the provider did not have is null.",
                      example=CONDITION_EXAMPLE),
     "Run": obj({
         "result_id": {"type": "integer", "minimum": 1},
@@ -549,9 +548,10 @@ PARAMETERS = {
 
 
 def problem_response(description, examples, hdrs=()):
+    # Cache-Control: an error answer to an authenticated request is about one caller too.
     return {
         "description": description,
-        "headers": headers(*hdrs),
+        "headers": headers(*hdrs, authenticated=True),
         "content": {"application/problem+json": {
             "schema": ref("schemas", "Problem"),
             "examples": {k: {"summary": s, "value": v} for k, (s, v) in examples.items()},
