@@ -75,7 +75,7 @@ PROBLEM_KINDS = [
      "read. Nothing was changed.",
      "Read the resource again (GET returns the new `ETag`), reapply the change and send it with the new tag."),
     ("payload-too-large", 413, "Content too large",
-     "The request body is over the limit (64 KiB by default; `JOGTRACK_MAX_BODY_BYTES`). The connection "
+     "The request body is over the limit (64 KiB). The connection "
      "may be closed after the answer.",
      "Send a smaller body."),
     ("unsupported-media-type", 415, "Unsupported media type",
@@ -595,7 +595,7 @@ RESPONSES = {
                                                     "method PUT is not allowed on this resource"))},
         ["Allow"]),
     "PayloadTooLarge": problem_response(
-        "The request body is over the limit (`JOGTRACK_MAX_BODY_BYTES`, 64 KiB by default).",
+        "The request body is over the limit (64 KiB).",
         {"too_large": ("Too large", problem_example("payload-too-large",
                                                     "the request body exceeds 65536 bytes"))}),
     "UnsupportedMediaType": problem_response(
