@@ -228,7 +228,7 @@ PASSWORD = {
     "example": "correct horse battery staple",
 }
 EMAIL = {
-    "type": ["string", "null"], "format": "email", "maxLength": 254,
+    "type": ["string", "null"], "maxLength": 254,
     "pattern": "^[^@ \\t\\r\\n]+@[^ \\t\\r\\n]+$",
     "description": "An e-mail address of at most 254 characters (something@somewhere, no spaces), or null "
                    "for none.",
@@ -330,7 +330,9 @@ SCHEMAS = {
         example=problem_example("validation", "invalid run: distance must be an integer",
                                 [("distance", "must be an integer")])),
     "Login": obj({
-        "username": {"type": "string", "maxLength": 64, "example": "alice"},
+        "username": {"type": "string", "example": "alice",
+                     "description": "Compared case-insensitively; an unknown name is the same 401 as a wrong "
+                                    "password."},
         "password": {"type": "string", "writeOnly": True, "example": "correct horse battery staple"},
         "session": {"type": "string", "enum": ["cookie"],
                     "description": "`cookie` for a browser session: the refresh token is set as the HttpOnly "
@@ -382,7 +384,7 @@ SCHEMAS = {
                                             "managers resetting someone else's leave it out. Wrong: 403, "
                                             "counted by the login throttle (429 once used up)."},
     }, additional=False, example={"name": "Alice R.", "email": None}),
-    "Scopes": obj({"scopes": {"type": "array", "items": SCOPE, "uniqueItems": True,
+    "Scopes": obj({"scopes": {"type": "array", "items": SCOPE,
                               "description": "`user` is always kept; the last admin cannot drop `admin`."}},
                   required=["scopes"], additional=False, example={"scopes": ["user", "manager"]}),
     "Condition": obj(CONDITION_FIELDS, required=list(CONDITION_FIELDS),

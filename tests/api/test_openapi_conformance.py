@@ -121,7 +121,9 @@ def traffic(api, fake_weather):
     api.patch(f"/users/{b_id}/scopes", token=a, json={"scopes": ["user", "admin"]})         # 403
     api.patch(f"/users/{b_id}/scopes", token=x, json={"scopes": ["user", "emperor"]})       # 400
     api.patch(f"/users/{b_id}/scopes", token=x, json={"scopes": ["user", "manager"]})       # 204
-    api.patch(f"/users/{b_id}/scopes", token=x, json={"scopes": ["user"]})
+    dup = api.patch(f"/users/{b_id}/scopes", token=x, json={"scopes": ["manager", "manager"]})
+    assert dup.status_code == 204, dup.text  # duplicates are accepted: the document must allow them
+    api.patch(f"/users/{b_id}/scopes", token=x, json={"scopes": []})                         # "user" kept
     api.patch("/users/999999/scopes", token=x, json={"scopes": ["user"]})                   # 404
 
     # ---- runs --------------------------------------------------------------------------------------
@@ -130,6 +132,10 @@ def traffic(api, fake_weather):
                    headers={"Idempotency-Key": unique_name("key")}).json()
     api.post("/results", token=a, json={"date": "2016-05-09", "distance": 8000, "time": 2500,
                                         "location": "48.8566 2.3522"})
+    # the edges the document states: the largest distance and time, spaces between LAT and LON, signs
+    edge = api.post("/results", token=a, json={"date": "1940-01-01", "distance": 1000000, "time": 604800,
+                                               "location": "+52.5   -.5"})
+    assert edge.status_code == 201, edge.text
     api.post("/results", token=a, json={"date": "2016-05-01", "distance": 5000.0, "time": 1500,
                                         "location": "52.52 13.405"})                        # 400
     api.post("/results", token=a, json={"date": "2016-05-01", "distance": 1, "time": 1, "location": "x"})
@@ -221,16 +227,22 @@ def test_the_checker_finds_violations(api):
     doc["components"]["schemas"]["Status"]["required"].append("uptime")        # a body the server lacks
     doc["components"]["headers"]["X-Total-Count"]["schema"]["pattern"] = "^x$"  # a header it breaks
     del doc["paths"]["/healthz"]["get"]["responses"]["405"]                    # a status it answers
+    doc["components"]["parameters"]["Count"]["schema"]["maximum"] = 3          # stricter than the server
+    doc["components"]["schemas"]["NewRun"]["properties"]["distance"]["maximum"] = 10
     conformance = Conformance(doc)
     recording = Recording(api.server, conformance)
     recording.get("/healthz")
     recording.request("DELETE", "/healthz")
     user = api.new_user()
-    recording.get("/results", token=user.token)
+    recording.get("/results", token=user.token, params={"count": 5})
+    recording.post("/results", token=user.token,
+                   json={"date": "2016-05-01", "distance": 5000, "time": 1500, "location": "52.52 13.405"})
     found = "\n".join(conformance.violations)
     assert "'uptime' is a required property" in found, found
     assert "header X-Total-Count" in found, found
     assert "DELETE /healthz -> 405: status not documented" in found, found
+    assert "accepted query count=5" in found, found
+    assert "accepted request body breaks the document" in found, found
 
 
 def test_problem_page_explains_every_documented_kind(api):
