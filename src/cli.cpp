@@ -315,21 +315,40 @@ std::string setting_help(const config::Setting& s) {
 }
 
 // The first word that is not an option (or an option's value) must be a
-// command: CLI11 would otherwise say only "A subcommand is required".
+// command, and so must the word after a command that has commands of its own
+// (`user create`): CLI11 would otherwise say only "A subcommand is required".
+// Returns the message for a word that is not one (or a missing one), listing
+// the commands there.
 std::optional<std::string> unknown_command(int argc, char** argv, const CLI::App& app) {
+  const CLI::App* level = &app;
+  std::string path;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg.starts_with("-")) {
-      const bool takes_value = arg.find('=') == std::string_view::npos && arg != "-h" && arg != "--help" &&
-                               arg != "--version";
-      if (takes_value) ++i;
+      // Every option before a command is a setting taking a value, unless it is --help or --version.
+      const bool informational = arg == "-h" || arg == "--help" || arg == "--version";
+      if (informational) return std::nullopt;  // CLI11 answers those
+      if (arg.find('=') == std::string_view::npos) ++i;
       continue;
     }
-    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
-      if (sub->get_name() == arg) return std::nullopt;
-    return std::string(arg);
+    const auto commands = level->get_subcommands([](const CLI::App*) { return true; });
+    const auto match = std::find_if(commands.begin(), commands.end(),
+                                    [arg](const CLI::App* sub) { return sub->get_name() == arg; });
+    if (match == commands.end()) {
+      std::string names;  // the ones --help lists (hidden ones have no group)
+      for (const auto* sub : commands)
+        if (!sub->get_group().empty()) names += (names.empty() ? "" : ", ") + sub->get_name();
+      return "unknown command '" + path + std::string(arg) + "' (commands: " + names + ")";
+    }
+    level = *match;
+    path += std::string(arg) + " ";
+    if (level->get_subcommands([](const CLI::App*) { return true; }).empty()) return std::nullopt;
   }
-  return std::nullopt;
+  std::string names;
+  for (const auto* sub : level->get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); }))
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  return "missing command after '" + (path.empty() ? std::string("jogtrack") : path.substr(0, path.size() - 1)) +
+         "' (commands: " + names + ")";
 }
 
 // "JOGTRACK_LISTEN: ..." becomes "--listen (JOGTRACK_LISTEN): ..." when the
@@ -388,9 +407,8 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"user", "manager", "admin"}));
   for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd}) sub->fallthrough();
 
-  if (const auto command = unknown_command(argc, argv, app)) {
-    std::cerr << "error: unknown command '" << *command << "' (commands: serve, migrate, user)\n"
-              << "Run with --help for more information.\n";
+  if (const auto problem = unknown_command(argc, argv, app)) {
+    std::cerr << "error: " << *problem << "\nRun with --help for more information.\n";
     return 2;
   }
   try {

@@ -387,6 +387,10 @@ def test_unknown_command_is_named(tmp_path):
         res = run(args, cwd=tmp_path)
         assert res.returncode == 2, (args, res.stderr)
         assert "unknown command 'bogus'" in res.stderr, res.stderr
+    res = run(["user", "bogus"], cwd=tmp_path)
+    assert res.returncode == 2 and "unknown command 'user bogus' (commands: create, set-role)" in res.stderr
+    res = run([], cwd=tmp_path)
+    assert res.returncode == 2 and "missing command" in res.stderr and "serve, migrate, user" in res.stderr
     assert not list(tmp_path.iterdir()), "an unknown command touches nothing"
 
 
