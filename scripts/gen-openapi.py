@@ -12,6 +12,7 @@ anchor cannot go missing.
 """
 import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -27,81 +28,44 @@ def ref(kind, name):
 
 # ---- problem kinds (SPEC §3, §6): one anchor each on /docs/problems ---------------------------
 
-# (kind, status, title, when it happens, what a client does about it)
-PROBLEM_KINDS = [
-    ("validation", 400, "Invalid input",
-     "A body field, query parameter or path id fails its rule: malformed JSON, a missing or unknown field, "
-     "a wrong type (5000.0 is not an integer), a value out of range, bad paging or sorting. "
-     "`errors` lists each field with its message.",
-     "Fix the named fields and send the request again; repeating it unchanged fails the same way."),
-    ("bad-filter", 400, "Invalid filter",
-     "The `filter` query parameter is not a valid expression: an unknown field, a value of the wrong type "
-     "for its field, a bad date, unbalanced parentheses, trailing input, or over the limits (2,000 characters, "
-     "nesting depth 32, 100 comparisons). `detail` names the problem and its character position.",
-     "Correct the expression at the position given; see the filter grammar in the API guide."),
-    ("unauthorized", 401, "Authentication required",
-     "The request has no credentials, or they are malformed, or a username/password or refresh token is "
-     "wrong, revoked or reused. Answered with `WWW-Authenticate: Bearer realm=\"jogtrack\"` (no error code "
-     "when no credentials were sent, `error=\"invalid_token\"` otherwise).",
-     "Log in again (`POST /auth`) or refresh the access token (`POST /auth/refresh`)."),
-    ("token-expired", 401, "Access token expired or invalid",
-     "The bearer access token is expired, has a bad signature, another issuer or audience, or belongs to "
-     "an account that was deleted. `WWW-Authenticate` carries `error=\"invalid_token\"`.",
-     "Refresh the access token with the refresh token; if that fails too, log in again."),
-    ("forbidden", 403, "Not allowed",
-     "The caller is authenticated but the role table does not allow the action (for example `user_id` "
-     "from a non-admin, a manager touching an admin, or a wrong `current_password`). "
-     "`WWW-Authenticate` carries `error=\"insufficient_scope\"`.",
-     "Do not retry with the same credentials; an admin can change roles."),
-    ("not-found", 404, "Not found",
-     "No such resource, or one the caller may not see (another user's run answers 404, not 403, so ids "
-     "cannot be probed), or a deleted account.",
-     "Check the id; list the collection to find what exists."),
-    ("method-not-allowed", 405, "Method not allowed",
-     "The path exists but does not take this method. The `Allow` header lists the methods it does take.",
-     "Use one of the methods in `Allow`."),
-    ("username-taken", 409, "Username taken",
-     "Another live account already has this username (compared case-insensitively).",
-     "Choose another username."),
-    ("last-admin", 409, "Last admin",
-     "The change would leave no admin: the last admin cannot drop `admin` or be deleted.",
-     "Make another account admin first."),
-    ("conflict", 409, "Conflict",
-     "The request conflicts with the resource's current state, for example a request with the same "
-     "`Idempotency-Key` that is still being processed.",
-     "Wait for the first request to finish, then retry with the same key to get its answer."),
-    ("precondition-failed", 412, "Precondition failed",
-     "`If-Match` names an entity tag that is no longer current: someone changed the resource since it was "
-     "read. Nothing was changed.",
-     "Read the resource again (GET returns the new `ETag`), reapply the change and send it with the new tag."),
-    ("payload-too-large", 413, "Content too large",
-     "The request body is over the limit (64 KiB). The connection "
-     "may be closed after the answer.",
-     "Send a smaller body."),
-    ("unsupported-media-type", 415, "Unsupported media type",
-     "A request body that is not `application/json` (or, for imports, not one of the documented file types).",
-     "Send `Content-Type: application/json` with a JSON body."),
-    ("no-weather-data", 422, "No weather data",
-     "The weather provider answered that it has no data for that date and place, so the run was not "
-     "recorded (a run is stored only with its weather).",
-     "Check the date and location; a date before the provider's archive or far at sea may have no data."),
-    ("idempotency-key-reused", 422, "Idempotency key reused",
-     "The `Idempotency-Key` was already used by this caller, within 24 hours, with a different body.",
-     "Use a new key for a new request; reuse a key only to retry the very same request."),
-    ("too-many-attempts", 429, "Too many attempts",
-     "Too many failed logins for one username or from one address, too many registrations from one "
-     "address, or too many wrong current passwords. `Retry-After` says how many seconds to wait.",
-     "Wait the number of seconds in `Retry-After` before trying again."),
-    ("weather-unavailable", 503, "Weather provider unavailable",
-     "The weather provider could not be reached in time, failed or is busy; the run was not recorded or "
-     "changed. `Retry-After` says when to try again.",
-     "Retry after `Retry-After` seconds; failures are never cached."),
-    ("service-unavailable", 503, "Service unavailable",
-     "The server is overloaded, shutting down, past the request's deadline, or its database or session "
-     "store cannot be reached. Nothing was changed. `Retry-After` says when to try again.",
-     "Retry after `Retry-After` seconds, ideally with an `Idempotency-Key` for creations."),
-]
+# The kinds in the layout of docs/problems.md's table (kind, status, title, when, what to do), the
+# table the server's own list of kinds is checked against: kept identical to it, so the document,
+# the page and the server name the same kinds with the same titles.
+KINDS_TABLE = """
+| `validation` | 400 | Invalid request | Malformed JSON, a field that fails its rule, an unknown body field or query parameter, a path id that is not a positive integer, bad paging, a repeated query parameter. | Fix the request; `errors` names each field and what is wrong with it. |
+| `bad-filter` | 400 | Invalid filter or sort | The `filter` or `sort` of a list does not parse or check (unknown field, wrong type, unbalanced parentheses, over the limits). | Fix the expression; `detail` names the problem and its character position. |
+| `unauthorized` | 401 | Authentication required | The request has no `Authorization: Bearer` token (or another scheme). | Log in (`POST /auth`) and send the access token. |
+| `invalid-credentials` | 401 | Wrong username or password | `POST /auth` with a username or password that does not match (both fail alike). | Check the credentials; after repeated failures expect `too-many-attempts`. |
+| `invalid-token` | 401 | Invalid token | The access token is malformed, forged, for another audience or of a deleted account; or a refresh token is unknown, expired, revoked or reused. | Log in again. |
+| `token-expired` | 401 | Token expired | An authentic access token whose `exp` has passed. | Get a new one with `POST /auth/refresh`, then retry. |
+| `forbidden` | 403 | Forbidden | The caller's role does not allow it (e.g. `user_id` by a non-admin, listing users as a user), or a wrong `current_password`. | Do not retry with the same credentials. |
+| `not-found` | 404 | Not found | No such resource, or one the caller may not see (another user's run), or no such path. | Check the id; it may have been deleted. |
+| `method-not-allowed` | 405 | Method not allowed | The path exists but not with this method. | Use a method from the `Allow` header. |
+| `username-taken` | 409 | Username taken | A live account already has this username (compared case-insensitively). | Choose another username. |
+| `last-admin` | 409 | Last admin | The change would leave no live admin (removing the admin scope or deleting the last admin). | Make another account admin first. |
+| `conflict` | 409 | Conflict | Another request with the same `Idempotency-Key` is still running. | Retry after a moment. |
+| `precondition-failed` | 412 | Precondition failed | `If-Match` does not match the resource's current `ETag`: someone changed it since you read it. | Read it again, reapply your change, retry with the new `ETag`. |
+| `payload-too-large` | 413 | Content too large | The request body is over the limit (64 KiB). | Send a smaller body. |
+| `unsupported-media-type` | 415 | Unsupported media type | A request body that is not `application/json`. | Send JSON with `Content-Type: application/json`. |
+| `idempotency-key-reused` | 422 | Idempotency key reused | The same `Idempotency-Key` was used before, by the same caller, with a different body. | Use a new key for a new request. |
+| `no-weather-data` | 422 | No weather data | The weather provider has no data for the run's date and place; the run was not recorded. | Check the date and location. |
+| `too-many-attempts` | 429 | Too many attempts | Too many failed logins for the username or from the address. | Wait `Retry-After` seconds. |
+| `weather-unavailable` | 503 | Weather provider unavailable | The weather provider could not be reached in time; nothing was changed. | Retry after `Retry-After` seconds. |
+| `service-unavailable` | 503 | Service unavailable | The database or session store is down, the server is overloaded or shutting down, or the request took too long; nothing was changed. | Retry after `Retry-After` seconds. |
+| `uri-too-long` | 414 | URI too long | The request target is over 32 KiB. | Shorten the URL (e.g. a shorter filter). |
+| `header-fields-too-large` | 431 | Header fields too large | The request's header fields are over 16 KiB. | Send fewer or smaller headers. |
+| `http-version-not-supported` | 505 | HTTP version not supported | A request that is not HTTP/1.0 or HTTP/1.1. | Use HTTP/1.1. |
+| `internal-error` | 500 | Internal server error | A bug in jogtrack. | Report it with the `X-Request-Id` of the answer. |
+"""
 
+
+def parse_kinds(text):
+    """[(kind, status, title, when, what)] from the table rows of `text`."""
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| ([0-9]{3}) \| ([^|]+?) \| (.+?) \| (.+?) \|$", text, re.MULTILINE)
+    return [(k, int(s), t, w, d) for k, s, t, w, d in rows]
+
+
+PROBLEM_KINDS = parse_kinds(KINDS_TABLE)
 KIND_STATUS = {k: s for k, s, *_ in PROBLEM_KINDS}
 
 
@@ -572,16 +536,17 @@ RESPONSES = {
     "Unauthorized": problem_response(
         "Missing, malformed, expired or revoked credentials (also for tokens of deleted accounts).",
         {"no_token": ("No credentials", problem_example("unauthorized", "missing or malformed bearer token")),
-         "expired": ("Expired token", problem_example("token-expired", "the access token is invalid or expired"))},
+         "invalid": ("Invalid token", problem_example("invalid-token", "the access token is invalid")),
+         "expired": ("Expired token", problem_example("token-expired", "the access token has expired"))},
         ["WWW-Authenticate"]),
     "LoginFailed": problem_response(
         "Wrong username or password (the same answer for both).",
-        {"wrong": ("Wrong credentials", problem_example("unauthorized", "wrong username or password"))},
+        {"wrong": ("Wrong credentials", problem_example("invalid-credentials", "wrong username or password"))},
         ["WWW-Authenticate"]),
     "RefreshFailed": problem_response(
         "The refresh token is unknown, expired, revoked, or was already rotated (which revokes its whole "
         "chain). A cookie session's cookie is cleared.",
-        {"revoked": ("Revoked token", problem_example("unauthorized", "the refresh token is invalid or revoked"))},
+        {"revoked": ("Revoked token", problem_example("invalid-token", "the refresh token is invalid or revoked"))},
         ["WWW-Authenticate", "Set-Cookie-Clear"]),
     "Forbidden": problem_response(
         "Authenticated but not allowed by the role table.",
@@ -1001,7 +966,10 @@ def problems_page():
     <h1>Problem types</h1>
     <p>Every error answer of the jogtrack API is an RFC 9457 <code>application/problem+json</code> body
       <code>{{"type", "title", "status", "detail"}}</code> (plus <code>errors</code>, one entry per field, for
-      invalid input). Its <code>type</code> is a reference to one of the sections below. The API reference is at
+      invalid input). Its <code>type</code> is a reference to one of the sections below: it names the kind of
+      problem, and a client can branch on it (the <code>title</code> is the same for every problem of a kind; the
+      <code>detail</code> is for people and may change). 401 answers carry <code>WWW-Authenticate</code>
+      (RFC 6750), 429 and 503 answers <code>Retry-After</code> (seconds). The API reference is at
       <a href="/docs">/docs</a>, the machine-readable description at <a href="/openapi.json">/openapi.json</a>.</p>
   </header>
   <main>
