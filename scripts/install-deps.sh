@@ -12,11 +12,12 @@ PACKAGES=(
   libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
   libcurl4-openssl-dev libhiredis-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest python3-requests python3-jsonschema
+  python3 python3-pytest python3-requests
   clang libclang-rt-14-dev
   wrk procps curl
   postgresql redis-server haproxy
   chromium
+  python3-jsonschema
 )
 
 missing=()
