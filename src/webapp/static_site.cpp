@@ -1,11 +1,7 @@
 #include "webapp/static_site.h"
 
-#include <cstdint>
-#include <cstdio>
-
 #include "common/ascii.h"
 #include "http/router.h"
-#include "jogtrack_data.h"
 #include "webapp/assets.h"
 
 namespace jogtrack::webapp {
@@ -117,19 +113,6 @@ http::Response docs_page(const http::Request& request) {
   return serve(*docs, request);
 }
 
-http::Response problems_page(const http::Request& request) {
-  // Built once: the page is a constant of the binary, so its ETag is too.
-  static const std::string etag = [] {
-    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: a change detector, not a security hash
-    for (unsigned char c : data::problems_html()) h = (h ^ c) * 1099511628211ULL;
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
-    return std::string(buf);
-  }();
-  static const Asset page{"problems.html", "text/html; charset=utf-8", data::problems_html(), {}, etag, etag};
-  return serve(page, request);
-}
-
 http::Response redirect(const http::Request& request, std::string_view location) {
   http::Response r;
   r.status = 302;
@@ -141,5 +124,7 @@ http::Response redirect(const http::Request& request, std::string_view location)
   add_page_headers(r);
   return r;
 }
+
+http::Response serve_embedded(const Asset& asset, const http::Request& request) { return serve(asset, request); }
 
 }  // namespace jogtrack::webapp
