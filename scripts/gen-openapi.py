@@ -218,7 +218,8 @@ def nullable(kind, description):
 
 
 CONDITION_FIELDS = {
-    "provider": {"type": "string", "description": "Where the weather came from (`open-meteo`).",
+    "provider": {"type": "string", "description": "Where the weather came from: `open-meteo`, or `darksky` "
+                                                  "for runs imported from the original system.",
                  "example": "open-meteo"},
     "summary": {"type": "string", "description": "The WMO weather code in words (empty for an unknown code).",
                 "example": "Partly cloudy"},
@@ -235,6 +236,8 @@ CONDITION_FIELDS = {
     "wind_direction_dominant": nullable("integer", "degrees"),
     "sunrise": nullable("string", "Local time, ISO 8601 without offset."),
     "sunset": nullable("string", "Local time, ISO 8601 without offset."),
+    "legacy": {"description": "Runs imported from the original system (`jogtrack import-seed`): its stored "
+                              "Dark Sky data, kept whole; the other fields are then null. Absent otherwise."},
 }
 
 CONDITION_EXAMPLE = {
@@ -351,7 +354,7 @@ SCHEMAS = {
     "Scopes": obj({"scopes": {"type": "array", "items": SCOPE,
                               "description": "`user` is always kept; the last admin cannot drop `admin`."}},
                   required=["scopes"], additional=False, example={"scopes": ["user", "manager"]}),
-    "Condition": obj(CONDITION_FIELDS, required=list(CONDITION_FIELDS),
+    "Condition": obj(CONDITION_FIELDS, required=[f for f in CONDITION_FIELDS if f != "legacy"],
                      description="The day's weather at the run's place, normalised from the provider's daily "
                                  "data; a value the provider did not have is null.",
                      example=CONDITION_EXAMPLE),
