@@ -77,14 +77,16 @@ class Conformance:
                 self.violations.append(f"{where}: path not in the document")
             return
         item = self.doc["paths"][tmpl]
-        op = item.get(method.lower())
+        # HEAD is GET without the body (RFC 9110 §9.3.2): checked against the GET operation.
+        head = method == "HEAD" and "get" in item
+        op = item.get("get" if head else method.lower())
         if op is None:
             # A method the path lacks: any of its operations must document the 405 it gets.
             op = next(v for k, v in item.items() if k in ("get", "post", "patch", "delete", "put"))
             if response.status_code != 405:
                 self.violations.append(f"{where}: undocumented method answered other than 405")
                 return
-        else:
+        elif not head:
             self.covered.add((method, tmpl))
             self.statuses.setdefault((method, tmpl), set()).add(response.status_code)
         spec = op["responses"].get(str(response.status_code)) or op["responses"].get("default")
@@ -92,6 +94,10 @@ class Conformance:
             self.violations.append(f"{where}: status not documented for {method} {tmpl}")
             return
         self._check_headers(where, spec, response)
+        if head:
+            if response.content:
+                self.violations.append(f"{where}: a body in the answer to HEAD")
+            return
         self._check_body(where, spec, response)
         if 200 <= response.status_code < 300 and method.lower() in item:
             self._check_request(where, item, op, response.request)

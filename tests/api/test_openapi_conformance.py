@@ -58,6 +58,7 @@ def traffic(api, fake_weather):
         api.get(path)
     api.get("/healthz", params={"a": "%zz"})                  # 400: malformed query percent-encoding
     api.request("PUT", "/healthz")                            # 405
+    api.request("HEAD", "/openapi.json")                      # GET's answer without the body
     api.get("/auth/verify")                                   # 401, no credentials
     api.get("/auth/verify", token="not-a-jwt")                # 401, bad token
     api.get("/auth/me", token="not-a-jwt")
@@ -157,6 +158,7 @@ def traffic(api, fake_weather):
     api.get("/results", token=a, params={"filter": "(date eq '2016-05-01') AND ((distance gt 20) OR "
                                                    "(distance lt 10))", "sort": "-date,distance"})
     api.get("/results", token=a, params={"count": 1, "page": 1})
+    api.request("HEAD", "/results", token=a, params={"count": 1})
     api.get("/results", token=a, params={"filter": "distanse gt 1"})                       # 400 bad filter
     api.get("/results", token=a, params={"user_id": b_id})                                 # 403
     api.get("/results", token=x, params={"user_id": b_id})
