@@ -262,3 +262,35 @@ def test_problem_page_explains_every_documented_kind(api):
     assert documented and spec_kinds <= documented | anchors
     assert not (documented | spec_kinds) - anchors, sorted((documented | spec_kinds) - anchors)
     assert api.request("HEAD", "/docs/problems").status_code == 200
+
+
+def test_documented_filter_fields_and_sort_keys_are_the_servers(api):
+    """Each list's filter fields and sort keys as the document states them: the server takes every one."""
+    doc = api.get("/openapi.json").json()
+    params = doc["components"]["parameters"]
+
+    def backticked(text):
+        return re.findall(r"`([a-z_]+)`", text)
+
+    def fields(name):
+        return backticked(params[name]["description"].split("Fields:")[1])
+
+    def sort_keys(name):
+        keys = backticked(params[name]["description"].split("Keys:")[1].split("Default")[0])
+        return keys or None  # "the run filter fields"
+
+    admin = api.new_user(role="admin")
+    lists = {"/results": ("RunFilter", "RunSort", {}),
+             "/results/reports/weekly": ("WeekFilter", "WeekSort", {"format": "list"}),
+             "/users": ("UserFilter", "UserSort", {})}
+    for path, (filter_param, sort_param, extra) in lists.items():
+        documented_fields = fields(filter_param)
+        assert len(documented_fields) >= 6, (path, documented_fields)
+        for field in documented_fields:
+            r = api.get(path, token=admin, params={"filter": f"{field} eq null", **extra})
+            assert r.status_code == 200, (path, field, r.text)
+        for key in sort_keys(sort_param) or documented_fields:
+            r = api.get(path, token=admin, params={"sort": f"-{key}", **extra})
+            assert r.status_code == 200, (path, key, r.text)
+        assert api.get(path, token=admin, params={"filter": "nosuchfield eq 1", **extra}).status_code == 400
+        assert api.get(path, token=admin, params={"sort": "nosuchfield", **extra}).status_code == 400
