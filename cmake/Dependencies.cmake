@@ -4,7 +4,7 @@ find_package(fmt REQUIRED)          # must precede restinio
 find_package(restinio REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
-find_package(nlohmann_json REQUIRED)  # JWT is done on libsodium: cpp-jwt 1.4 cannot handle typ "at+jwt"
+find_package(nlohmann_json REQUIRED)  # only tests/unit/auth, to forge odd tokens; the server writes JSON with RapidJSON
 find_package(CURL REQUIRED)
 find_package(RapidJSON QUIET)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

@@ -171,33 +171,47 @@ std::size_t max_provider_calls(const config::Config& cfg) { return weather_threa
 constexpr std::chrono::seconds kProviderStallAfter{1};
 constexpr std::chrono::seconds kProviderSlotWait{2};
 
-// Everything a command needs, built in dependency order.
-struct App {
-  explicit App(const config::Config& cfg)
+// What the account commands (user create, user set-role) need: the database
+// and the account rules. No JWT secret (none is created or read), no
+// session service (no Argon2 dummy hash), no weather client.
+struct Accounts {
+  explicit Accounts(const config::Config& cfg)
       : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url,
                                       cfg.db_statement_timeout_ms)),
-        tokens(jwt_secret(cfg, *storage), cfg.access_token_ttl, cfg.jwt_audience),
         throttle(storage->attempts()),
         registrations(storage->attempts(), cfg.register_limit),
-        sessions(*storage, tokens, cfg.refresh_token_ttl, throttle),
-        accounts(*storage, cfg.password_min_length, throttle, registrations),
+        accounts(*storage, cfg.password_min_length, throttle, registrations) {}
+
+  std::unique_ptr<storage::Storage> storage;
+  users::LoginThrottle throttle;
+  users::RegistrationLimit registrations;
+  users::AccountService accounts;
+};
+
+// Everything the server needs, built in dependency order.
+struct App {
+  explicit App(const config::Config& cfg)
+      : core(cfg),
+        storage(*core.storage),
+        accounts(core.accounts),
+        tokens(jwt_secret(cfg, storage), cfg.access_token_ttl, cfg.jwt_audience),
+        sessions(storage, tokens, cfg.refresh_token_ttl, core.throttle),
         weather_client(weather_options(cfg)),
         limited_weather_client(weather_client, max_provider_calls(cfg), kProviderStallAfter, kProviderSlotWait),
-        weather(limited_weather_client, storage->weather_cache(), weather_stats),
-        runs(*storage, weather),
-        reports(*storage),
-        services{*storage, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
+        weather(limited_weather_client, storage.weather_cache(), weather_stats),
+        runs(storage, weather),
+        reports(storage),
+        services{storage, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
                  {cfg.cookie_secure, cfg.refresh_token_ttl}} {
     add_weather_metrics(metrics, weather_stats);
     add_connection_metrics(metrics, connection_stats);
   }
 
-  std::unique_ptr<storage::Storage> storage;
+  Accounts core;
+  storage::Storage& storage;
+  users::AccountService& accounts;
   auth::TokenService tokens;
-  users::LoginThrottle throttle;
-  users::RegistrationLimit registrations;
   users::SessionService sessions;
-  users::AccountService accounts;
   observability::Metrics metrics;
   weather::WeatherStats weather_stats;
   http::ConnectionStats connection_stats;
@@ -243,7 +257,7 @@ int create_user(const config::Config& cfg, const std::string& username, const st
     std::cerr << "error: expected the password on standard input\n";
     return 2;
   }
-  App app(cfg);
+  Accounts app(cfg);
   users::Registration r{username, trim_newline(password), email, name};
   std::vector<std::string> scopes{"user"};
   if (role != "user") scopes.push_back(role);
@@ -252,7 +266,14 @@ int create_user(const config::Config& cfg, const std::string& username, const st
   return 0;
 }
 
-int print_routes(const config::Config& cfg) {
+// The route table needs the handlers, never their data: they are built over a
+// throwaway in-memory database and a random key, so listing routes neither
+// migrates the configured database nor reads or generates its JWT key.
+int print_routes(config::Config cfg) {
+  cfg.database_url = "sqlite::memory:";
+  cfg.redis_url.reset();
+  cfg.jwt_secret = auth::random_token_urlsafe(48);
+  cfg.jwt_secret_file.reset();
   App app(cfg);
   for (const auto& [method, pattern] : api::build_router(app.services).list())
     std::cout << method << " " << pattern << "\n";
@@ -442,7 +463,7 @@ int run(int argc, char** argv) {
     if (*routes_cmd) return print_routes(cfg);
     if (*create_cmd) return create_user(cfg, username, role, email, name);
     if (*set_role_cmd) {
-      App a(cfg);
+      Accounts a(cfg);
       a.accounts.set_role_by_username(username, role);
       return 0;
     }

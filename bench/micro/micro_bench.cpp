@@ -1,15 +1,13 @@
 // Microbenchmarks for two hot paths of GET /results:
 //  - the filter compiler (filter::compile_filter + compile_sort) on the benchmark's
 //    representative expression and on a larger one;
-//  - JSON rendering of a 10-run page with the API's own writer (api/run_json.h).
+//  - JSON rendering of a 10-run page with the API's own writer (api/dto/runs.h).
 #include <benchmark/benchmark.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 #include <vector>
 
-#include "api/run_json.h"
+#include "api/dto/runs.h"
 #include "common/dates.h"
 #include "filter/filter.h"
 #include "runs/run_input.h"
@@ -20,8 +18,6 @@
 namespace {
 
 using namespace jogtrack;
-using api::JsonWriter;
-using api::write_run;
 
 constexpr std::string_view kRepresentative = "(date ge '2019-01-01') and (distance gt 1000)";
 constexpr std::string_view kLarger =
@@ -114,12 +110,7 @@ void BM_RenderRunPage10(benchmark::State& state) {
   const auto page = sample_page();
   std::size_t bytes = 0;
   for (auto _ : state) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartArray();
-    for (const auto& run : page) write_run(w, run);
-    w.EndArray();
-    std::string body(buf.GetString(), buf.GetSize());
+    std::string body = api::dto::runs_json(page);
     bytes = body.size();
     benchmark::DoNotOptimize(body);
   }

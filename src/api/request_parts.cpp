@@ -70,14 +70,6 @@ std::optional<std::int64_t> query_user_id(const http::Request& request) {
   return id;
 }
 
-void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : request.query) {
-    bool known = false;
-    for (auto a : allowed) known = known || key == a;
-    if (!known) throw_invalid(key, "unknown query parameter");
-  }
-}
-
 ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
                              std::string_view default_sort, std::string_view id_column,
                              std::initializer_list<std::string_view> extra_allowed,
@@ -108,21 +100,6 @@ void add_paging_headers(http::Response& response, const http::Request& request, 
   link += ", " + page_link(request, last, params.count, "last");
   response.headers.emplace_back("X-Total-Count", std::to_string(total));
   response.headers.emplace_back("Link", std::move(link));
-}
-
-void write_optional_string(JsonWriter& w, const char* key, const std::optional<std::string>& value) {
-  w.Key(key);
-  if (value)
-    w.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
-  else
-    w.Null();
-}
-
-void write_string_array(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
-  w.Key(key);
-  w.StartArray();
-  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  w.EndArray();
 }
 
 }  // namespace jogtrack::api

@@ -1,8 +1,5 @@
-// Pieces every handler needs: path ids, list parameters with paging headers, JSON writing.
+// Pieces every handler needs: path ids, list parameters with paging headers.
 #pragma once
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -13,8 +10,6 @@
 #include "storage/storage.h"
 
 namespace jogtrack::api {
-
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // The {id} path parameter at index; 400 unless a positive 64-bit integer.
 std::int64_t path_id(const http::Request& request, std::size_t index = 0);
@@ -34,15 +29,10 @@ ListParams parse_list_params(const http::Request& request, const filter::FieldTa
                              std::string_view default_sort, std::string_view id_column,
                              std::initializer_list<std::string_view> extra_allowed = {},
                              const filter::FieldTable* sort_fields = nullptr);
-// Rejects any query parameter not named (for routes that are not lists).
-void allow_query_params(const http::Request& request, std::initializer_list<std::string_view> allowed);
 
 // X-Total-Count and an RFC 8288 Link header (first, prev, next, last) that
 // keeps the request's other query parameters.
 void add_paging_headers(http::Response& response, const http::Request& request, const ListParams& params,
                         std::int64_t total);
-
-void write_optional_string(JsonWriter& w, const char* key, const std::optional<std::string>& value);
-void write_string_array(JsonWriter& w, const char* key, const std::vector<std::string>& values);
 
 }  // namespace jogtrack::api

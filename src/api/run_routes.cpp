@@ -1,6 +1,7 @@
 // /results: runs and the weekly report.
+#include "api/dto/runs.h"
+#include "api/endpoint.h"
 #include "api/request_parts.h"
-#include "api/run_json.h"
 #include "api/routes.h"
 #include "common/dates.h"
 #include "reports/weekly_report.h"
@@ -9,75 +10,56 @@
 namespace jogtrack::api {
 
 void add_run_routes(http::Router& router, Services& s) {
+  auto& sessions = s.sessions;
   // POST and PATCH may call the weather provider: they run on the Weather pool
   // so a provider that hangs cannot hold the threads every other route needs.
-  router.add({"POST", "/results",
-              [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                allow_query_params(request, {"user_id"});
-                const auto user_id = query_user_id(request);
-                const auto input = runs::parse_new_run(request.body, latest_local_date());
-                const auto run = s.runs.create(caller, user_id, input, request.deadline);
-                auto response = http::Response::json(201, run_json(run));
-                response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
-                return response;
-              },
-              http::Pool::Weather});
+  add_endpoint(router, sessions, {"POST", "/results", Auth::Bearer, {"user_id"}, http::Pool::Weather},
+               [&s](const Call& c) {
+                 const auto user_id = query_user_id(c.request);
+                 const auto input = runs::parse_new_run(c.request.body, latest_local_date());
+                 const auto run = s.runs.create(c.caller, user_id, input, c.request.deadline);
+                 auto response = http::Response::json(201, dto::run_json(run));
+                 response.headers.emplace_back("Location", "/results/" + std::to_string(run.result_id));
+                 return response;
+               });
 
-  router.add({"GET", "/results", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto params = parse_list_params(request, runs::run_fields(caller), runs::kDefaultRunSort,
-                                                      runs::kRunIdColumn, {"user_id"});
-                const auto page = s.runs.list(caller, query_user_id(request), params.query);
-                rapidjson::StringBuffer buf;
-                JsonWriter w(buf);
-                w.StartArray();
-                for (const auto& run : page.items) write_run(w, run);
-                w.EndArray();
-                auto response = http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
-                add_paging_headers(response, request, params, page.total);
-                return response;
-              }});
+  add_endpoint(router, sessions, {"GET", "/results", Auth::Bearer, list_query({"user_id"})}, [&s](const Call& c) {
+    const auto params = parse_list_params(c.request, runs::run_fields(c.caller), runs::kDefaultRunSort,
+                                          runs::kRunIdColumn, {"user_id"});
+    const auto page = s.runs.list(c.caller, query_user_id(c.request), params.query);
+    auto response = http::Response::json(200, dto::runs_json(page.items));
+    add_paging_headers(response, c.request, params, page.total);
+    return response;
+  });
 
-  router.add({"GET", "/results/{id}", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                return http::Response::json(200, run_json(s.runs.get(caller, id)));
-              }});
+  add_endpoint(router, sessions, {"GET", "/results/{id}"},
+               [&s](const Call& c) { return http::Response::json(200, dto::run_json(s.runs.get(c.caller, c.id))); });
 
-  router.add({"PATCH", "/results/{id}",
-              [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                const auto patch = runs::parse_run_patch(request.body, latest_local_date());
-                return http::Response::json(200, run_json(s.runs.update(caller, id, patch, request.deadline)));
-              },
-              http::Pool::Weather});
+  add_endpoint(router, sessions, {"PATCH", "/results/{id}", Auth::Bearer, {}, http::Pool::Weather},
+               [&s](const Call& c) {
+                 const auto patch = runs::parse_run_patch(c.request.body, latest_local_date());
+                 return http::Response::json(200, dto::run_json(s.runs.update(c.caller, c.id, patch, c.request.deadline)));
+               });
 
-  router.add({"DELETE", "/results/{id}", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto id = path_id(request);
-                allow_query_params(request, {});
-                s.runs.remove(caller, id, request.deadline);
-                return http::Response::no_content();
-              }});
+  add_endpoint(router, sessions, {"DELETE", "/results/{id}"}, [&s](const Call& c) {
+    s.runs.remove(c.caller, c.id, c.request.deadline);
+    return http::Response::no_content();
+  });
 
-  router.add({"GET", "/results/reports/weekly", [&s](const http::Request& request) {
-                const auto caller = s.sessions.authenticate(request.authorization);
-                const auto format = reports::parse_weekly_format(request.query_param("format"));
-                // The seed shape is an object keyed by year: only (year, week) order fits it.
-                if (request.query_param("sort") && format != reports::WeeklyFormat::List)
-                  throw_invalid("sort", "sorting weeks needs format=list");
-                const auto params =
-                    parse_list_params(request, runs::run_fields(caller), reports::kDefaultWeekSort,
-                                      reports::kWeekIdColumn, {"user_id", "format"}, &reports::week_sort_fields());
-                const auto page = s.reports.weekly(caller, query_user_id(request), params.query);
-                auto response = http::Response::json(200, reports::render_weekly(page.items, format));
-                add_paging_headers(response, request, params, page.total);
-                return response;
-              }});
+  add_endpoint(router, sessions, {"GET", "/results/reports/weekly", Auth::Bearer, list_query({"user_id", "format"})},
+               [&s](const Call& c) {
+                 const auto format = reports::parse_weekly_format(c.request.query_param("format"));
+                 // The seed shape is an object keyed by year: only (year, week) order fits it.
+                 if (c.request.query_param("sort") && format != reports::WeeklyFormat::List)
+                   throw_invalid("sort", "sorting weeks needs format=list");
+                 const auto params = parse_list_params(c.request, runs::run_fields(c.caller),
+                                                       reports::kDefaultWeekSort, reports::kWeekIdColumn,
+                                                       {"user_id", "format"}, &reports::week_sort_fields());
+                 const auto page = s.reports.weekly(c.caller, query_user_id(c.request), params.query);
+                 auto response = http::Response::json(200, reports::render_weekly(page.items, format));
+                 add_paging_headers(response, c.request, params, page.total);
+                 return response;
+               });
 }
 
 }  // namespace jogtrack::api

@@ -1,5 +1,5 @@
 // HS256 compact JWS, done with libsodium (HMAC-SHA256, strict base64url),
-// nlohmann::json (issuing, odd headers) and RapidJSON (reading claims). cpp-jwt 1.4 is not used: its decoder rejects any "typ"
+// RapidJSON (writing claims, reading headers and claims). cpp-jwt 1.4 is not used: its decoder rejects any "typ"
 // other than "JWT" (DecodeErrc::TypMismatch) and its header type only knows
 // JWT/NONE, so it can neither issue nor read RFC 9068 "at+jwt" tokens; it
 // also compares signatures with ==. Nothing in a token is parsed before its
@@ -11,19 +11,19 @@
 #include <array>
 #include <limits>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <stdexcept>
 #include <utility>
 
 #include "auth/passwords.h"
 #include "common/ascii.h"
+#include "common/utf8.h"
 
 namespace jogtrack::auth {
 
 namespace {
-
-using Json = nlohmann::json;
 
 constexpr std::string_view kHeaderJson = R"({"alg":"HS256","typ":"at+jwt"})";
 constexpr std::string_view kIssuer = "jogtrack";
@@ -63,7 +63,7 @@ std::optional<std::string> b64url_decode(std::string_view in) {
 // Claims are read on every request: RapidJSON (in situ, no DOM of std::maps).
 using Claims = rapidjson::GenericValue<rapidjson::UTF8<>>;
 
-// The member named key, the last one if repeated (as nlohmann::json keeps it).
+// The member named key, the last one if repeated (as most JSON libraries keep it).
 const Claims* claim(const Claims& obj, const char* key) {
   const Claims* found = nullptr;
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it)
@@ -122,18 +122,17 @@ bool header_ok(std::string_view header_b64, std::string_view canonical_b64) {
   if (header_b64 == canonical_b64) return true;  // fast path: the header we issue
   const auto raw = b64url_decode(header_b64);
   if (!raw) return false;
-  const Json header = Json::parse(*raw, nullptr, /*allow_exceptions=*/false);
-  if (!header.is_object()) return false;
-  const auto alg = header.find("alg");
-  const auto typ = header.find("typ");
-  if (alg == header.end() || !alg->is_string() || alg->get_ref<const std::string&>() != "HS256") {
-    return false;
-  }
-  if (typ == header.end() || !typ->is_string() || !access_token_type(typ->get_ref<const std::string&>())) {
+  rapidjson::Document header;
+  header.Parse<rapidjson::kParseValidateEncodingFlag>(raw->data(), raw->size());
+  if (header.HasParseError() || !header.IsObject()) return false;
+  const Claims* alg = claim(header, "alg");
+  const Claims* typ = claim(header, "typ");
+  if (alg == nullptr || !string_is(*alg, "HS256")) return false;
+  if (typ == nullptr || !typ->IsString() || !access_token_type({typ->GetString(), typ->GetStringLength()})) {
     return false;
   }
   // We understand no critical extensions (RFC 7515 §4.1.11).
-  return !header.contains("crit");
+  return claim(header, "crit") == nullptr;
 }
 
 }  // namespace
@@ -186,30 +185,57 @@ std::string TokenService::issue(std::int64_t user_id, const std::vector<std::str
   if (__builtin_add_overflow(now, impl_->ttl, &exp)) {
     throw std::invalid_argument("token expiry overflows");
   }
-  const auto nullable = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
-  const Json claims = {
-      {"sub", std::to_string(user_id)},
-      {"user_id", user_id},
-      {"scopes", scopes},
-      {"scope", joined_scopes(scopes)},
-      {"name", nullable(name)},
-      {"email", nullable(email)},
-      {"jti", random_token_urlsafe(kJtiBytes)},
-      {"iat", now},
-      {"exp", exp},
-      {"iss", kIssuer},
-      {"aud", impl_->audience},
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  std::string scratch;
+  // Every string is valid UTF-8 on the way out (invalid bytes become U+FFFD).
+  const auto str = [&w, &scratch](std::string_view v) {
+    v = valid_utf8(v, scratch);
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
   };
+  const auto nullable = [&w, &str](const std::optional<std::string>& v) {
+    if (v)
+      str(*v);
+    else
+      w.Null();
+  };
+  w.StartObject();
+  w.Key("sub");
+  str(std::to_string(user_id));
+  w.Key("user_id");
+  w.Int64(user_id);
+  w.Key("scopes");
+  w.StartArray();
+  for (const auto& scope : scopes) str(scope);
+  w.EndArray();
+  w.Key("scope");
+  str(joined_scopes(scopes));
+  w.Key("name");
+  nullable(name);
+  w.Key("email");
+  nullable(email);
+  w.Key("jti");
+  str(random_token_urlsafe(kJtiBytes));
+  w.Key("iat");
+  w.Int64(now);
+  w.Key("exp");
+  w.Int64(exp);
+  w.Key("iss");
+  str(kIssuer);
+  w.Key("aud");
+  str(impl_->audience);
+  w.EndObject();
   std::string token = impl_->header_b64;
   token += '.';
-  token += b64url_encode(claims.dump(-1, ' ', false, Json::error_handler_t::replace));
+  token += b64url_encode(std::string_view(buf.GetString(), buf.GetSize()));
   const auto sig = impl_->mac(token);
   token += '.';
   token += b64url_encode(sig.data(), sig.size());
   return token;
 }
 
-std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now) const {
+std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now, bool* expired) const {
+  if (expired != nullptr) *expired = false;
   if (token.size() > kMaxTokenBytes) return std::nullopt;
 
   // Exactly three segments: header.payload.signature
@@ -235,59 +261,59 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
   if (!header_ok(token.substr(0, dot1), impl_->header_b64)) return std::nullopt;
 
   // 3. Claims.
-  try {
-    auto payload = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
-    if (!payload) return std::nullopt;
-    rapidjson::Document claims;
-    // Invalid UTF-8 and anything after the object are errors, as with nlohmann::json.
-    claims.Parse<rapidjson::kParseValidateEncodingFlag>(payload->data(), payload->size());
-    if (claims.HasParseError() || !claims.IsObject()) return std::nullopt;
+  auto payload = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+  if (!payload) return std::nullopt;
+  rapidjson::Document claims;
+  // Invalid UTF-8 and anything after the object are errors.
+  claims.Parse<rapidjson::kParseValidateEncodingFlag>(payload->data(), payload->size());
+  if (claims.HasParseError() || !claims.IsObject()) return std::nullopt;
 
-    const Claims* iss = claim(claims, "iss");
-    if (iss == nullptr || !string_is(*iss, kIssuer)) return std::nullopt;
-    if (!audience_ok(claim(claims, "aud"), impl_->audience)) return std::nullopt;
-    const auto exp = int_claim(claims, "exp");
-    const auto iat = int_claim(claims, "iat");
-    const auto user_id = int_claim(claims, "user_id");
-    if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
-    if (now >= *exp || *iat > *exp) return std::nullopt;  // no leeway
-    if (*iat > now && *iat - now > kMaxIatAheadSeconds) return std::nullopt;
-    if (const Claims* nbf = claim(claims, "nbf")) {
-      if (!nbf->IsInt64() || nbf->GetInt64() > now) return std::nullopt;
-    }
-
-    const Claims* sub = claim(claims, "sub");
-    if (sub == nullptr || !sub->IsString() ||
-        std::string_view(sub->GetString(), sub->GetStringLength()) != std::to_string(*user_id)) {
-      return std::nullopt;
-    }
-
-    AccessClaims out;
-    out.user_id = *user_id;
-    out.issued_at = *iat;
-    out.expires_at = *exp;
-
-    const Claims* scopes = claim(claims, "scopes");
-    if (scopes == nullptr || !scopes->IsArray()) return std::nullopt;
-    out.scopes.reserve(scopes->Size());
-    for (const auto& s : scopes->GetArray()) {
-      if (!s.IsString()) return std::nullopt;
-      out.scopes.emplace_back(s.GetString(), s.GetStringLength());
-    }
-
-    auto name = nullable_string_claim(claims, "name");
-    auto email = nullable_string_claim(claims, "email");
-    if (!name || !email) return std::nullopt;
-    out.name = std::move(*name);
-    out.email = std::move(*email);
-    if (const Claims* jti = claim(claims, "jti")) {
-      if (!jti->IsString()) return std::nullopt;
-      out.jti.assign(jti->GetString(), jti->GetStringLength());
-    }
-    return out;
-  } catch (const Json::exception&) {
-    return std::nullopt;  // not expected: every access above is type-checked
+  const Claims* iss = claim(claims, "iss");
+  if (iss == nullptr || !string_is(*iss, kIssuer)) return std::nullopt;
+  if (!audience_ok(claim(claims, "aud"), impl_->audience)) return std::nullopt;
+  const auto exp = int_claim(claims, "exp");
+  const auto iat = int_claim(claims, "iat");
+  const auto user_id = int_claim(claims, "user_id");
+  if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
+  if (*iat > *exp) return std::nullopt;
+  if (now >= *exp) {  // no leeway
+    if (expired != nullptr) *expired = true;
+    return std::nullopt;
   }
+  if (*iat > now && *iat - now > kMaxIatAheadSeconds) return std::nullopt;
+  if (const Claims* nbf = claim(claims, "nbf")) {
+    if (!nbf->IsInt64() || nbf->GetInt64() > now) return std::nullopt;
+  }
+
+  const Claims* sub = claim(claims, "sub");
+  if (sub == nullptr || !sub->IsString() ||
+      std::string_view(sub->GetString(), sub->GetStringLength()) != std::to_string(*user_id)) {
+    return std::nullopt;
+  }
+
+  AccessClaims out;
+  out.user_id = *user_id;
+  out.issued_at = *iat;
+  out.expires_at = *exp;
+
+  const Claims* scopes = claim(claims, "scopes");
+  if (scopes == nullptr || !scopes->IsArray()) return std::nullopt;
+  out.scopes.reserve(scopes->Size());
+  for (const auto& s : scopes->GetArray()) {
+    if (!s.IsString()) return std::nullopt;
+    out.scopes.emplace_back(s.GetString(), s.GetStringLength());
+  }
+
+  auto name = nullable_string_claim(claims, "name");
+  auto email = nullable_string_claim(claims, "email");
+  if (!name || !email) return std::nullopt;
+  out.name = std::move(*name);
+  out.email = std::move(*email);
+  if (const Claims* jti = claim(claims, "jti")) {
+    if (!jti->IsString()) return std::nullopt;
+    out.jti.assign(jti->GetString(), jti->GetStringLength());
+  }
+  return out;
 }
 
 }  // namespace jogtrack::auth

@@ -1,6 +1,6 @@
 // Access tokens: compact JWS, HS256 only, typ "at+jwt" (RFC 9068), issued and
 // verified by jogtrack itself. The implementation (libsodium HMAC-SHA256 and
-// nlohmann::json) stays out of this header.
+// RapidJSON) stays out of this header.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -55,8 +55,11 @@ class TokenService {
   // or user_id, sub != user_id, user_id <= 0, iat > exp, now >= exp (no
   // leeway), iat more than 60 s ahead of now, an nbf after now (or not an
   // integer), scopes not an array of strings, name/email neither string nor
-  // null, jti present but not a string. Never throws.
-  std::optional<AccessClaims> verify(std::string_view token, std::int64_t now) const;
+  // null, jti present but not a string. Never throws. When `expired` is
+  // given it is set to whether the token is authentic (signature, header,
+  // issuer and audience check out) and failed only because now >= exp, so the
+  // client can be told to refresh rather than to log in again.
+  std::optional<AccessClaims> verify(std::string_view token, std::int64_t now, bool* expired = nullptr) const;
 
   std::int64_t ttl() const;
 

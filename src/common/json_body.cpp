@@ -9,7 +9,7 @@ namespace jogtrack {
 namespace {
 
 [[noreturn]] void malformed(std::size_t offset, std::string_view what) {
-  throw ApiError(ErrorKind::BadRequest,
+  throw ApiError(ErrorKind::Validation,
                  "malformed JSON at offset " + std::to_string(offset) + ": " + std::string(what));
 }
 
@@ -18,7 +18,7 @@ bool is_json_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c
 }  // namespace
 
 JsonBody::JsonBody(std::string_view body) {
-  if (body.empty()) throw ApiError(ErrorKind::BadRequest, "the request needs a JSON object body");
+  if (body.empty()) throw ApiError(ErrorKind::Validation, "the request needs a JSON object body");
   // RapidJSON reads a NUL byte as the end of the input, so `{...}\0junk` would
   // parse as `{...}`: parse only the value, then require that nothing but
   // whitespace follows it.
@@ -28,7 +28,7 @@ JsonBody::JsonBody(std::string_view body) {
   if (doc_.HasParseError()) malformed(doc_.GetErrorOffset(), rapidjson::GetParseError_En(doc_.GetParseError()));
   for (std::size_t i = in.Tell(); i < body.size(); ++i)
     if (!is_json_whitespace(body[i])) malformed(i, "unexpected data after the JSON value");
-  if (!doc_.IsObject()) throw ApiError(ErrorKind::BadRequest, "the body must be a JSON object");
+  if (!doc_.IsObject()) throw ApiError(ErrorKind::Validation, "the body must be a JSON object");
 }
 
 void JsonBody::allow_only(std::initializer_list<const char*> fields) {
@@ -113,7 +113,7 @@ void JsonBody::finish(std::string_view what) {
   if (errors_.empty()) return;
   std::string detail = std::string(what) + ": " + errors_.front().field + " " + errors_.front().message;
   if (errors_.size() > 1) detail += " (and " + std::to_string(errors_.size() - 1) + " more)";
-  throw ApiError(ErrorKind::BadRequest, detail, std::move(errors_));
+  throw ApiError(ErrorKind::Validation, detail, std::move(errors_));
 }
 
 }  // namespace jogtrack

@@ -588,7 +588,7 @@ class Compiler {
 // ---- sort --------------------------------------------------------------------------
 
 [[noreturn]] void sort_error(bool from_client, const std::string& message) {
-  if (from_client) throw ApiError(ErrorKind::BadRequest, message, {{"sort", message}});
+  if (from_client) throw ApiError(ErrorKind::BadFilter, message, {{"sort", message}});
   throw std::invalid_argument("invalid default sort: " + message);
 }
 
@@ -603,7 +603,7 @@ std::string_view trim(std::string_view s) {
 // ---- public API ----------------------------------------------------------------------
 
 FilterError::FilterError(const std::string& problem, std::size_t position)
-    : ApiError(ErrorKind::BadRequest, problem + " at position " + std::to_string(position),
+    : ApiError(ErrorKind::BadFilter, problem + " at position " + std::to_string(position),
                {{"filter", problem + " at position " + std::to_string(position)}}),
       position_(position) {}
 

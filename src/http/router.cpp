@@ -1,8 +1,5 @@
 #include "http/router.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <unordered_set>
@@ -39,56 +36,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-std::size_t utf8_seq_len(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  std::size_t n;
-  unsigned min_second = 0x80, max_second = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) min_second = 0xA0;
-    if (c == 0xED) max_second = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) min_second = 0x90;
-    if (c == 0xF4) max_second = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (b(i + 1) < min_second || b(i + 1) > max_second) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-  return n;
-}
-
-// s itself when it is valid UTF-8, else a copy in `storage` with each invalid
-// byte replaced by U+FFFD (so the problem body is always valid JSON text).
-std::string_view valid_utf8(std::string_view s, std::string& storage) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t n = utf8_seq_len(s, i);
-    if (n == 0) break;
-    i += n;
-  }
-  if (i == s.size()) return s;
-  storage.assign(s.substr(0, i));
-  while (i < s.size()) {
-    const std::size_t n = utf8_seq_len(s, i);
-    if (n == 0) {
-      storage += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      storage.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return storage;
 }
 
 }  // namespace
@@ -268,54 +215,6 @@ std::optional<std::string_view> repeated_query_param(const std::vector<std::pair
   for (const auto& [name, value] : query)
     if (!seen.insert(name).second) return std::string_view(name);
   return std::nullopt;
-}
-
-Response problem_response(int status, std::string_view title, std::string_view detail,
-                          const std::vector<FieldError>& errors, std::string_view type) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  std::string scratch;
-  auto str = [&w, &scratch](std::string_view s) {
-    s = valid_utf8(s, scratch);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  };
-  w.StartObject();
-  w.Key("type");
-  str(type);
-  w.Key("title");
-  str(title);
-  w.Key("status");
-  w.Int(status);
-  w.Key("detail");
-  str(detail);
-  if (!errors.empty()) {
-    w.Key("errors");
-    w.StartArray();
-    for (const auto& e : errors) {
-      w.StartObject();
-      w.Key("field");
-      str(e.field);
-      w.Key("message");
-      str(e.message);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-
-  Response r;
-  r.status = status;
-  r.content_type = "application/problem+json";
-  r.body.assign(buf.GetString(), buf.GetSize());
-  return r;
-}
-
-Response from_api_error(const ApiError& e) {
-  const int status = http_status(e.kind());
-  Response r = problem_response(status, http_title(e.kind()), e.what(), e.errors());
-  if (e.retry_after() > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after()));
-  if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-  return r;
 }
 
 }  // namespace jogtrack::http

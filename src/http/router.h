@@ -1,4 +1,4 @@
-// Route table (segment matching, no regex, no RESTinio) and the problem+json helpers.
+// Route table (segment matching, no regex, no RESTinio); problem+json lives in http/problems.h.
 #pragma once
 #include <deque>
 #include <memory>
@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/errors.h"
 #include "http/message.h"
+#include "http/problems.h"
 
 namespace jogtrack::http {
 
@@ -83,15 +83,5 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std:
 
 // The first parameter name that occurs more than once, if any.
 std::optional<std::string_view> repeated_query_param(const std::vector<std::pair<std::string, std::string>>& query);
-
-// RFC 9457 problem: content type application/problem+json, body
-// {"type","title","status","detail"[,"errors":[{"field","message"}]]}.
-Response problem_response(int status, std::string_view title, std::string_view detail,
-                          const std::vector<FieldError>& errors = {}, std::string_view type = "about:blank");
-
-// Problem for a domain error: status/title from its kind, detail from what(),
-// its field errors, Retry-After when retry_after() > 0, and
-// WWW-Authenticate: Bearer error="invalid_token" for 401.
-Response from_api_error(const ApiError& e);
 
 }  // namespace jogtrack::http

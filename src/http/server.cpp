@@ -143,6 +143,16 @@ bool is_json_content_type(std::string_view ct) {
 
 bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
 
+// SPEC §6: an answer to a request that carried credentials (a bearer token or
+// a cookie) is never kept by a cache, whatever its route or status. A route
+// that chose its own Cache-Control (the static files) keeps it.
+void forbid_storing_if_credentialed(const restinio::http_request_header_t& h, Response& resp) {
+  if (!h.has_field(restinio::http_field::authorization) && !h.has_field(restinio::http_field::cookie)) return;
+  for (const auto& [name, value] : resp.headers)
+    if (name == "Cache-Control") return;
+  resp.headers.emplace_back("Cache-Control", "no-store");
+}
+
 // A repeated query parameter (count=5&count=5000) or two Authorization
 // headers: which one would count? Handlers read the first, a proxy or cache in
 // front may read the last, so the request is refused instead of guessed at.
@@ -150,7 +160,7 @@ std::optional<Response> ambiguous_request(const restinio::http_request_header_t&
                                           const std::vector<std::pair<std::string, std::string>>& query) {
   if (const auto name = repeated_query_param(query)) {
     const std::string field(*name);
-    return from_api_error(ApiError(ErrorKind::BadRequest, "query parameter '" + field + "' is given more than once",
+    return from_api_error(ApiError(ErrorKind::Validation, "query parameter '" + field + "' is given more than once",
                                    {FieldError{field, "given more than once"}}));
   }
   std::size_t authorizations = 0;
@@ -159,14 +169,14 @@ std::optional<Response> ambiguous_request(const restinio::http_request_header_t&
     return restinio::http_header_fields_t::continue_enumeration();
   });
   if (authorizations > 1)
-    return problem_response(400, "Bad Request", "the Authorization header is given more than once");
+    return problem_response(ErrorKind::Validation, "the Authorization header is given more than once");
   return std::nullopt;
 }
 
 // What a request gets when it cannot be served in time: the client may retry
 // shortly, and (unlike a closed connection) knows its request did nothing.
 Response overloaded(std::string_view detail) {
-  Response resp = problem_response(503, "Service Unavailable", detail);
+  Response resp = problem_response(ErrorKind::Unavailable, detail);
   resp.headers.emplace_back("Retry-After", "1");
   return resp;
 }
@@ -342,12 +352,13 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
   try {
     if (resp.status < 200 || resp.status > 599) {
       spdlog::error("request {}: handler returned invalid status {}", r.request_id, resp.status);
-      resp = problem_response(500, "Internal Server Error", "internal error");
+      resp = problem_response(ErrorKind::Internal, "internal error");
     }
     const restinio::http_status_line_t status_line{
         restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason_phrase(resp.status)};
     close = close || draining.load(std::memory_order_relaxed);
     cors.decorate(resp, r.origin);
+    forbid_storing_if_credentialed(req->header(), resp);
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     metrics.observe_request(r.method, route_label, resp.status, seconds);
@@ -382,10 +393,10 @@ void State::run_handler(const restinio::request_handle_t& req, const Request& r,
     resp = from_api_error(e);
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {}: unhandled exception: {}", r.request_id, r.method, route.pattern, e.what());
-    resp = problem_response(500, "Internal Server Error", "internal error");
+    resp = problem_response(ErrorKind::Internal, "internal error");
   } catch (...) {
     spdlog::error("request {} {} {}: unhandled non-standard exception", r.request_id, r.method, route.pattern);
-    resp = problem_response(500, "Internal Server Error", "internal error");
+    resp = problem_response(ErrorKind::Internal, "internal error");
   }
   respond(req, r, route.pattern, std::move(resp), t0);
 }
@@ -433,20 +444,20 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     // The parsed version, copied into the header by http_version_hooks.h.
     if (h.http_major() == 0) {
       respond(req, r, Metrics::kUnmatched,
-              problem_response(400, "Bad Request", "HTTP/0.9 requests (a request line without a version) are not "
+              problem_response(ErrorKind::Validation, "HTTP/0.9 requests (a request line without a version) are not "
                                                    "supported"),
               t0, true);
       return;
     }
     if (h.http_major() != 1 || h.http_minor() > 1) {
       respond(req, r, Metrics::kUnmatched,
-              problem_response(505, "HTTP Version Not Supported", "only HTTP/1.0 and HTTP/1.1 are supported"), t0,
+              problem_response(ErrorKind::HttpVersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are supported"), t0,
               true);
       return;
     }
     auto path = percent_decode(h.path(), false);
     if (!path) {
-      respond(req, r, Metrics::kUnmatched, problem_response(400, "Bad Request", "malformed percent-encoding in the path"),
+      respond(req, r, Metrics::kUnmatched, problem_response(ErrorKind::Validation, "malformed percent-encoding in the path"),
               t0);
       return;
     }
@@ -459,19 +470,19 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     }
     if (!m.found()) {
       if (m.path_known) {
-        Response resp = problem_response(405, "Method Not Allowed",
+        Response resp = problem_response(ErrorKind::MethodNotAllowed,
                                          "method " + r.method + " is not allowed on this resource");
         resp.headers.emplace_back("Allow", m.allow_header());
         respond(req, r, m.pattern, std::move(resp), t0);
       } else {
-        respond(req, r, Metrics::kUnmatched, problem_response(404, "Not Found", "no such resource"), t0);
+        respond(req, r, Metrics::kUnmatched, problem_response(ErrorKind::NotFound, "no such resource"), t0);
       }
       return;
     }
     const Route& route = *m.route;
     r.route = route.pattern;
     if (draining.load()) {
-      Response resp = problem_response(503, "Service Unavailable", "the server is shutting down");
+      Response resp = problem_response(ErrorKind::Unavailable, "the server is shutting down");
       resp.headers.emplace_back("Retry-After", "1");
       respond(req, r, route.pattern, std::move(resp), t0, true);
       return;
@@ -479,7 +490,7 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     const std::string& body = req->body();
     if (body.size() > opts.max_body_bytes) {
       respond(req, r, route.pattern,
-              problem_response(413, "Content Too Large",
+              problem_response(ErrorKind::PayloadTooLarge,
                                "the request body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"),
               t0);
       return;
@@ -487,14 +498,14 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     if (const auto* ct = h.try_get_field(restinio::http_field::content_type)) r.content_type = *ct;
     if (!body.empty() && method_has_body(r.method) && !is_json_content_type(r.content_type)) {
       respond(req, r, route.pattern,
-              problem_response(415, "Unsupported Media Type", "the request body must be application/json"), t0);
+              problem_response(ErrorKind::UnsupportedMediaType, "the request body must be application/json"), t0);
       return;
     }
     r.raw_query = h.query();
     auto query = parse_query(r.raw_query);
     if (!query) {
       respond(req, r, route.pattern,
-              problem_response(400, "Bad Request", "malformed percent-encoding in the query string"), t0);
+              problem_response(ErrorKind::Validation, "malformed percent-encoding in the query string"), t0);
       return;
     }
     r.query = std::move(*query);
@@ -516,7 +527,7 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
   } catch (const std::exception& e) {
     // Only plumbing failures (e.g. bad_alloc) get here; handler exceptions are caught in run_handler.
     spdlog::error("request {}: {}", r.request_id, e.what());
-    respond(req, r, Metrics::kUnmatched, problem_response(500, "Internal Server Error", "internal error"), t0, true);
+    respond(req, r, Metrics::kUnmatched, problem_response(ErrorKind::Internal, "internal error"), t0, true);
   }
 }
 

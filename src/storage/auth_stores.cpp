@@ -6,7 +6,9 @@
 namespace jogtrack::storage {
 
 namespace {
-enum TokenState { kActive = 0, kRotated = 1, kRevoked = 2 };
+constexpr int kActive = static_cast<int>(TokenState::Active);
+constexpr int kRotated = static_cast<int>(TokenState::Rotated);
+constexpr int kRevoked = static_cast<int>(TokenState::Revoked);
 
 // Every run creation reads the weather cache: prepared once per pooled connection.
 struct ReadWeatherCache final : CachedStatement {
@@ -30,10 +32,11 @@ void SociTokenStore::save(const std::string& token_hash, std::int64_t user_id, c
                           std::int64_t expires_at, std::int64_t now) {
   db_.run("save refresh token", Retry::BeforeSend, [&](soci::session& sql) {
     long long uid = user_id, exp = expires_at, created = now;
+    int active = kActive;
     sql << "INSERT INTO refresh_tokens (token_hash, user_id, family, state, expires_at, created_at) "
-           "VALUES (:h, :u, :f, 0, :e, :c)",
-        soci::use(token_hash, "h"), soci::use(uid, "u"), soci::use(family, "f"), soci::use(exp, "e"),
-        soci::use(created, "c");
+           "VALUES (:h, :u, :f, :s, :e, :c)",
+        soci::use(token_hash, "h"), soci::use(uid, "u"), soci::use(family, "f"), soci::use(active, "s"),
+        soci::use(exp, "e"), soci::use(created, "c");
   });
 }
 
@@ -42,7 +45,8 @@ RotateResult SociTokenStore::rotate(const std::string& old_hash, const std::stri
   return db_.run("rotate refresh token", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(db_, sql);  // in the writer queue, like every other write
     long long user_id = 0, expires_at = 0;
-    int state = 0;
+    int state = kActive;
+    int active = kActive, rotated = kRotated, revoked = kRevoked;
     std::string family;
     soci::indicator ind = soci::i_null;
     // On PostgreSQL the row is locked until COMMIT, so two instances rotating
@@ -56,17 +60,18 @@ RotateResult SociTokenStore::rotate(const std::string& old_hash, const std::stri
     if (ind != soci::i_ok) return RotateResult{RotateOutcome::Unknown, 0};
     if (state != kActive) {
       // A rotated (or revoked) token came back: someone holds a copy. Kill the chain.
-      sql << "UPDATE refresh_tokens SET state = 2 WHERE family = :f", soci::use(family, "f");
+      sql << "UPDATE refresh_tokens SET state = :s WHERE family = :f", soci::use(revoked, "s"), soci::use(family, "f");
       tx.commit();
       return RotateResult{RotateOutcome::Reused, user_id};
     }
     if (now >= expires_at) return RotateResult{RotateOutcome::Expired, user_id};
     long long new_exp = new_expires_at, created = now;
-    sql << "UPDATE refresh_tokens SET state = 1 WHERE token_hash = :h", soci::use(old_hash, "h");
+    sql << "UPDATE refresh_tokens SET state = :s WHERE token_hash = :h", soci::use(rotated, "s"),
+        soci::use(old_hash, "h");
     sql << "INSERT INTO refresh_tokens (token_hash, user_id, family, state, expires_at, created_at) "
-           "VALUES (:h, :u, :f, 0, :e, :c)",
-        soci::use(new_hash, "h"), soci::use(user_id, "u"), soci::use(family, "f"), soci::use(new_exp, "e"),
-        soci::use(created, "c");
+           "VALUES (:h, :u, :f, :s, :e, :c)",
+        soci::use(new_hash, "h"), soci::use(user_id, "u"), soci::use(family, "f"), soci::use(active, "s"),
+        soci::use(new_exp, "e"), soci::use(created, "c");
     tx.commit();
     return RotateResult{RotateOutcome::Rotated, user_id};
   });
@@ -74,8 +79,9 @@ RotateResult SociTokenStore::rotate(const std::string& old_hash, const std::stri
 
 bool SociTokenStore::revoke(const std::string& token_hash) {
   return db_.run("revoke refresh token", Retry::Safe, [&](soci::session& sql) {
-    soci::statement st = (sql.prepare << "UPDATE refresh_tokens SET state = 2 WHERE token_hash = :h AND state <> 2",
-                          soci::use(token_hash, "h"));
+    int revoked = kRevoked;
+    soci::statement st = (sql.prepare << "UPDATE refresh_tokens SET state = :s WHERE token_hash = :h AND state <> :s",
+                          soci::use(revoked, "s"), soci::use(token_hash, "h"));
     st.execute(true);
     return st.get_affected_rows() > 0;
   });
@@ -84,7 +90,9 @@ bool SociTokenStore::revoke(const std::string& token_hash) {
 void SociTokenStore::revoke_all_for_user(std::int64_t user_id) {
   db_.run("revoke user tokens", Retry::Safe, [&](soci::session& sql) {
     long long uid = user_id;
-    sql << "UPDATE refresh_tokens SET state = 2 WHERE user_id = :u AND state <> 2", soci::use(uid, "u");
+    int revoked = kRevoked;
+    sql << "UPDATE refresh_tokens SET state = :s WHERE user_id = :u AND state <> :s", soci::use(revoked, "s"),
+        soci::use(uid, "u");
   });
 }
 

@@ -153,7 +153,7 @@ bool is_unique_violation(const soci::soci_error& e);
 int apply_migrations(soci::session& sql, Dialect dialect);
 
 [[noreturn]] inline void throw_unavailable() {
-  throw ApiError(ErrorKind::Unavailable, "the database is unavailable", {}, 1);
+  throw ApiError(ErrorKind::Unavailable, {}, {}, 1);  // the fact; the words are the kind's
 }
 
 template <class F>

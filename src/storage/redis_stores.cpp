@@ -22,7 +22,7 @@ constexpr auto kLeaseTimeout = std::chrono::seconds(5);
 constexpr const char* kPrefix = "jogtrack:";
 
 [[noreturn]] void unavailable() {
-  throw ApiError(ErrorKind::Unavailable, "the session store is unavailable", {}, 1);
+  throw ApiError(ErrorKind::Unavailable, {}, {}, 1);  // the fact; the words are the kind's
 }
 
 void log_redis_error(const char* operation, const std::string& message) {
@@ -38,7 +38,7 @@ bool idle_connection_looks_broken(redisContext* c) {
   return ::poll(&p, 1, 0) != 0;
 }
 
-// Refresh tokens: rt:<hash> = {u: user, f: family, s: 0 active | 1 rotated | 2 revoked, e: expiry};
+// Refresh tokens: rt:<hash> = {u: user, f: family, s: TokenState (ACTIVE, ROTATED, REVOKED), e: expiry};
 // fam:<family> = {e: newest expiry, r: 1 once revoked}; uf:<user> = set of the user's families.
 // Every key expires with the newest token it may still matter for, so a
 // rotated token is remembered (for reuse detection) while its family lives.
@@ -53,7 +53,7 @@ end
 constexpr const char* kSaveLua = R"(
 local p, hash, user, fam, exp, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local key = p .. 'rt:' .. hash
-redis.call('HSET', key, 'u', user, 'f', fam, 's', 0, 'e', exp)
+redis.call('HSET', key, 'u', user, 'f', fam, 's', ACTIVE, 'e', exp)
 redis.call('EXPIREAT', key, exp)
 local fkey = p .. 'fam:' .. fam
 if tonumber(redis.call('HGET', fkey, 'e') or '0') < exp then redis.call('HSET', fkey, 'e', exp) end
@@ -72,17 +72,17 @@ local t = redis.call('HMGET', okey, 'u', 'f', 's', 'e')
 if not t[1] then return {0, 0} end
 local user, fam, state, exp = t[1], t[2], tonumber(t[3]), tonumber(t[4])
 local fkey = p .. 'fam:' .. fam
-if redis.call('HGET', fkey, 'r') then state = 2 end
-if state ~= 0 then
+if redis.call('HGET', fkey, 'r') then state = REVOKED end
+if state ~= ACTIVE then
   redis.call('HSET', fkey, 'r', 1)
   extend(fkey, exp, now)
   return {2, tonumber(user)}
 end
 if now >= exp then return {3, tonumber(user)} end
-redis.call('HSET', okey, 's', 1)
+redis.call('HSET', okey, 's', ROTATED)
 redis.call('EXPIREAT', okey, nexp)
 local nkey = p .. 'rt:' .. new
-redis.call('HSET', nkey, 'u', user, 'f', fam, 's', 0, 'e', nexp)
+redis.call('HSET', nkey, 'u', user, 'f', fam, 's', ACTIVE, 'e', nexp)
 redis.call('EXPIREAT', nkey, nexp)
 if tonumber(redis.call('HGET', fkey, 'e') or '0') < nexp then redis.call('HSET', fkey, 'e', nexp) end
 extend(fkey, nexp, now)
@@ -93,8 +93,8 @@ return {1, tonumber(user)}
 constexpr const char* kRevokeLua = R"(
 local key = ARGV[1] .. 'rt:' .. ARGV[2]
 local s = redis.call('HGET', key, 's')
-if not s or s == '2' then return 0 end
-redis.call('HSET', key, 's', 2)
+if not s or tonumber(s) == REVOKED then return 0 end
+redis.call('HSET', key, 's', REVOKED)
 return 1
 )";
 
@@ -132,8 +132,14 @@ if found[1] then redis.call('ZREM', key, found[1]) end
 return 1
 )";
 
+// The token scripts name the states as the C++ code does (TokenState), never as bare numbers.
+const std::string kTokenStatesLua = "local ACTIVE, ROTATED, REVOKED = " +
+                                    std::to_string(static_cast<int>(TokenState::Active)) + ", " +
+                                    std::to_string(static_cast<int>(TokenState::Rotated)) + ", " +
+                                    std::to_string(static_cast<int>(TokenState::Revoked)) + "\n";
+
 std::vector<std::string> eval(const char* script, std::initializer_list<std::string> args, bool with_extend = false) {
-  std::vector<std::string> argv{"EVAL", std::string(with_extend ? kExtendLua : "") + script, "0", kPrefix};
+  std::vector<std::string> argv{"EVAL", kTokenStatesLua + (with_extend ? kExtendLua : "") + script, "0", kPrefix};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }

@@ -60,7 +60,7 @@ struct UserChanges {
 class UserStore {
  public:
   virtual ~UserStore() = default;
-  // Throws ApiError(Conflict) when the username key is taken by a live account.
+  // Throws ApiError(UsernameTaken) when the username key is taken by a live account.
   virtual UserRecord create(const NewUser& user) = 0;
   // Live (not deleted) accounts only.
   virtual std::optional<UserRecord> find(std::int64_t user_id) = 0;
@@ -68,7 +68,7 @@ class UserStore {
   // Returns false if the account is gone. Password changes revoke nothing here:
   // the caller revokes refresh tokens through TokenStore.
   virtual bool update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) = 0;
-  // Atomically refuses (ApiError Conflict) to leave no live admin.
+  // Atomically refuses (ApiError LastAdmin) to leave no live admin.
   virtual bool set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
                           const std::string& role, std::int64_t modified_by) = 0;
   // Soft delete; also refuses to delete the last live admin (Conflict).
@@ -78,6 +78,11 @@ class UserStore {
 };
 
 // ---- refresh tokens --------------------------------------------------------
+// A refresh token's life, as stored (the SQL column refresh_tokens.state and
+// the Redis hash field 's' hold these numbers): written and compared only
+// through this enum, never as literals.
+enum class TokenState : int { Active = 0, Rotated = 1, Revoked = 2 };
+
 enum class RotateOutcome { Rotated, Unknown, Reused, Expired };
 struct RotateResult {
   RotateOutcome outcome = RotateOutcome::Unknown;

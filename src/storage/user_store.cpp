@@ -103,7 +103,7 @@ void refuse_if_last_admin(soci::session& sql, Dialect dialect, long long user_id
   sql << "SELECT role FROM users WHERE user_id = :id AND deleted_at IS NULL", soci::use(user_id, "id"),
       soci::into(role, ind);
   if (ind == soci::i_ok && role == "admin" && count_live_admins(sql) <= 1)
-    throw ApiError(ErrorKind::Conflict, "the last admin cannot give up the admin scope");
+    throw ApiError(ErrorKind::LastAdmin);
 }
 
 }  // namespace
@@ -121,7 +121,7 @@ UserRecord SociUserStore::create(const NewUser& user) {
     long long taken = 0;
     sql << "SELECT COUNT(*) FROM users WHERE username_key = :k AND deleted_at IS NULL",
         soci::use(user.username_key, "k"), soci::into(taken);
-    if (taken > 0) throw ApiError(ErrorKind::Conflict, "the username is already taken");
+    if (taken > 0) throw ApiError(ErrorKind::UsernameTaken);
     long long id = 0;
     try {
       sql << "INSERT INTO users (username, username_key, email, name, scopes, role, password_hash, created_at) "
@@ -130,7 +130,7 @@ UserRecord SociUserStore::create(const NewUser& user) {
           soci::use(name, name_ind, "n"), soci::use(scopes, "s"), soci::use(user.role, "r"),
           soci::use(user.password_hash, "h"), soci::use(now, "c"), soci::into(id);
     } catch (const soci::soci_error& e) {
-      if (is_unique_violation(e)) throw ApiError(ErrorKind::Conflict, "the username is already taken");
+      if (is_unique_violation(e)) throw ApiError(ErrorKind::UsernameTaken);
       throw;
     }
     tx.commit();
@@ -234,7 +234,9 @@ bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
     st.execute(true);
     const bool changed = st.get_affected_rows() > 0;
     st.clean_up();
-    if (changed) sql << "UPDATE refresh_tokens SET state = 2 WHERE user_id = :id", soci::use(id, "id");
+    int revoked = static_cast<int>(TokenState::Revoked);
+    if (changed)
+      sql << "UPDATE refresh_tokens SET state = :s WHERE user_id = :id", soci::use(revoked, "s"), soci::use(id, "id");
     tx.commit();
     return changed;
   });

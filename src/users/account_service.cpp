@@ -18,7 +18,7 @@ constexpr std::size_t kMaxNameLength = 200;
 void throw_if_any(std::vector<FieldError>& errors) {
   if (errors.empty()) return;
   std::string detail = "invalid input: " + errors.front().field + ": " + errors.front().message;
-  throw ApiError(ErrorKind::BadRequest, detail, std::move(errors));
+  throw ApiError(ErrorKind::Validation, detail, std::move(errors));
 }
 
 void check_password(const std::string& password, const std::string& username, std::size_t min_length,

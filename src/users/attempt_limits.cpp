@@ -24,7 +24,7 @@ std::int64_t retry_after(const storage::Reservation& r, std::int64_t window, std
 }
 
 [[noreturn]] void too_many(const char* detail, std::int64_t seconds) {
-  throw ApiError(ErrorKind::TooManyRequests, detail, {}, static_cast<int>(seconds));
+  throw ApiError(ErrorKind::TooManyAttempts, detail, {}, static_cast<int>(seconds));
 }
 
 constexpr const char* kTooManyFailures = "too many failed login attempts; try again later";

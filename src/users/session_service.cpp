@@ -1,5 +1,6 @@
 #include "users/session_service.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "auth/passwords.h"
@@ -10,8 +11,7 @@
 namespace jogtrack::users {
 
 namespace {
-[[noreturn]] void unauthorized(const char* detail) { throw ApiError(ErrorKind::Unauthorized, detail); }
-constexpr const char* kBadCredentials = "wrong username or password";
+[[noreturn]] void invalid_token(const char* detail) { throw ApiError(ErrorKind::InvalidToken, detail); }
 }  // namespace
 
 SessionService::SessionService(storage::Storage& storage, const auth::TokenService& tokens,
@@ -31,7 +31,7 @@ TokenPair SessionService::login(std::string_view username, std::string_view pass
                         ? storage_.users().find_by_username_key(auth::username_key(username))
                         : std::nullopt;
   const bool ok = auth::verify_password(user ? user->password_hash : dummy_hash_, password) && user;
-  if (!ok) unauthorized(kBadCredentials);  // the reserved slots stay, as the failure
+  if (!ok) throw ApiError(ErrorKind::InvalidCredentials);  // the reserved slots stay, as the failure
   throttle_.succeeded(attempt);
   if (auth::password_needs_rehash(user->password_hash)) {
     storage::UserChanges changes;
@@ -58,9 +58,9 @@ TokenPair SessionService::refresh(std::string_view refresh_token) {
   pair.refresh_token = auth::random_token_urlsafe(32);
   const auto result = storage_.tokens().rotate(auth::hash_token(refresh_token), auth::hash_token(pair.refresh_token),
                                                now + refresh_ttl_, now);
-  if (result.outcome != storage::RotateOutcome::Rotated) unauthorized("the refresh token is invalid, expired or revoked");
+  if (result.outcome != storage::RotateOutcome::Rotated) invalid_token("the refresh token is invalid, expired or revoked");
   const auto user = storage_.users().find(result.user_id);
-  if (!user) unauthorized("the refresh token is invalid, expired or revoked");
+  if (!user) invalid_token("the refresh token is invalid, expired or revoked");
   pair.access_token = tokens_.issue(user->user_id, user->scopes, user->name, user->email, now);
   pair.expires_in = tokens_.ttl();
   return pair;
@@ -71,18 +71,26 @@ void SessionService::logout(std::string_view refresh_token) {
 }
 
 Caller SessionService::authenticate(std::string_view header) {
-  // The scheme name is case-insensitive (RFC 9110 §11.1).
-  constexpr std::string_view scheme = "bearer ";
-  bool is_bearer = header.size() > scheme.size();
+  // The scheme name is case-insensitive (RFC 9110 §11.1). RFC 6750 §3.1: a
+  // request without bearer credentials is told only that they are needed; one
+  // whose bearer token fails is told the token is invalid.
+  constexpr std::string_view scheme = "bearer";
+  bool is_bearer = header.size() >= scheme.size() && (header.size() == scheme.size() || header[scheme.size()] == ' ');
   for (std::size_t i = 0; is_bearer && i < scheme.size(); ++i)
     is_bearer = std::tolower(static_cast<unsigned char>(header[i])) == scheme[i];
-  if (!is_bearer) unauthorized("missing or malformed bearer token");
-  const auto claims = tokens_.verify(header.substr(scheme.size()), unix_now());
-  if (!claims) unauthorized("the access token is invalid or expired");
+  if (!is_bearer) throw ApiError(ErrorKind::Unauthenticated);
+  const std::string_view token = header.substr(std::min(header.size(), scheme.size() + 1));
+  if (token.empty()) invalid_token("the bearer token is empty");
+  bool expired = false;
+  const auto claims = tokens_.verify(token, unix_now(), &expired);
+  if (!claims) {
+    if (expired) throw ApiError(ErrorKind::TokenExpired);
+    invalid_token("the access token is invalid");
+  }
   // The database, not the token, says who the caller is now: a deleted
   // account or a changed role takes effect at once.
   const auto user = storage_.users().find(claims->user_id);
-  if (!user) unauthorized("the account no longer exists");
+  if (!user) invalid_token("the account no longer exists");
   return Caller{user->user_id, user->username, user->scopes, user->role};
 }
 

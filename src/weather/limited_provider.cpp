@@ -20,7 +20,7 @@ LimitedProvider::Slot LimitedProvider::acquire() {
     // likely to free soon; once even it is overdue, none will.
     const auto stalled_at = *started_.rbegin() + stall_after_;
     if (now >= stalled_at || now >= give_up)
-      throw ApiError(ErrorKind::Unavailable, "the weather provider is busy; try again shortly", {},
+      throw ApiError(ErrorKind::WeatherUnavailable, "the weather provider is busy; try again shortly", {},
                      kRetryAfterSeconds);
     cv_.wait_until(lock, std::min(stalled_at, give_up));
   }

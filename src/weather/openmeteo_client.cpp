@@ -21,7 +21,7 @@ constexpr int kRetryAfterSeconds = 30;
 constexpr long kDefaultTimeoutMs = 5000;
 
 [[noreturn]] void unavailable(const std::string& what) {
-  throw ApiError(ErrorKind::Unavailable, "weather provider could not be reached: " + what, {},
+  throw ApiError(ErrorKind::WeatherUnavailable, "weather provider could not be reached: " + what, {},
                  kRetryAfterSeconds);
 }
 
@@ -147,7 +147,7 @@ Condition OpenMeteoClient::fetch(Days date, Location where) {
   if (status == 400) {
     // Open-Meteo's documented "no" (date out of range, bad coordinates...).
     if (auto reason = provider_error_reason(body.data))
-      throw ApiError(ErrorKind::Unprocessable, "weather provider has no data: " + *reason);
+      throw ApiError(ErrorKind::NoWeatherData, "weather provider has no data: " + *reason);
   }
   unreachable(url, "provider answered HTTP " + std::to_string(status));
 }

@@ -31,12 +31,12 @@ std::string format_coordinate(double value) {
 }
 
 [[noreturn]] void malformed(const std::string& what) {
-  throw ApiError(ErrorKind::Unavailable, "weather provider sent a malformed response: " + what, {},
+  throw ApiError(ErrorKind::WeatherUnavailable, "weather provider sent a malformed response: " + what, {},
                  30);
 }
 
 [[noreturn]] void no_data(const std::string& what) {
-  throw ApiError(ErrorKind::Unprocessable, "weather provider has no data: " + bounded_message(what, kMaxReasonBytes));
+  throw ApiError(ErrorKind::NoWeatherData, "weather provider has no data: " + bounded_message(what, kMaxReasonBytes));
 }
 
 // The value at `index` of column `name`: nullptr when the column is absent or

@@ -68,7 +68,7 @@ http::Response serve(const Asset& asset, const http::Request& request) {
 }
 
 http::Response not_found(std::string_view detail) {
-  http::Response r = http::problem_response(404, "Not Found", detail);
+  http::Response r = http::problem_response(ErrorKind::NotFound, detail);
   add_page_headers(r);
   r.headers.emplace_back("Cache-Control", "no-cache");
   return r;

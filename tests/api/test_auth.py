@@ -30,8 +30,24 @@ def jwt_parts(token: str):
 def assert_invalid_token(resp):
     body = assert_problem(resp, 401)
     challenge = resp.headers.get("WWW-Authenticate", "")
-    assert challenge.startswith("Bearer"), resp.headers
-    assert "invalid_token" in challenge, resp.headers
+    assert challenge == 'Bearer realm="jogtrack", error="invalid_token"', resp.headers
+    assert body["type"] in ("/docs/problems#invalid-token", "/docs/problems#token-expired"), body
+    return body
+
+
+def assert_no_credentials(resp):
+    """RFC 6750 §3.1: a request without bearer credentials gets the challenge without an error code."""
+    body = assert_problem(resp, 401)
+    assert resp.headers.get("WWW-Authenticate") == 'Bearer realm="jogtrack"', resp.headers
+    assert body["type"] == "/docs/problems#unauthorized", body
+    return body
+
+
+def assert_bad_login(resp):
+    """A failed login presented no token: the bare challenge, and its own problem type."""
+    body = assert_problem(resp, 401)
+    assert resp.headers.get("WWW-Authenticate") == 'Bearer realm="jogtrack"', resp.headers
+    assert body["type"] == "/docs/problems#invalid-credentials", body
     return body
 
 
@@ -69,8 +85,8 @@ def test_wrong_password_and_unknown_user_fail_identically(api):
     api.register(name)
     wrong_pw = api.post("/auth", json={"username": name, "password": "not the right password"})
     unknown = api.post("/auth", json={"username": unique_name("ghost"), "password": STRONG_PASSWORD})
-    b1 = assert_invalid_token(wrong_pw)
-    b2 = assert_invalid_token(unknown)
+    b1 = assert_bad_login(wrong_pw)
+    b2 = assert_bad_login(unknown)
     for key in ("type", "title", "status", "detail"):
         assert b1[key] == b2[key], (b1, b2)
     assert b1 == b2
@@ -103,7 +119,7 @@ def test_login_unknown_query_param(api):
 def test_login_of_deleted_user_fails(api):
     user = api.new_user()
     assert api.delete(f"/users/{user.user_id}", token=user).status_code == 204
-    assert_invalid_token(api.post("/auth", json={"username": user.username, "password": user.password}))
+    assert_bad_login(api.post("/auth", json={"username": user.username, "password": user.password}))
 
 
 # ---- rate limiting (private instances: the shared server's address budget must stay intact) ----
@@ -228,9 +244,9 @@ def test_admin_token_carries_admin_scope(api):
 
 
 def test_missing_authorization_header(api):
-    assert_invalid_token(api.get("/auth/verify"))
-    assert_invalid_token(api.get("/auth/me"))
-    assert_invalid_token(api.get("/users"))
+    assert_no_credentials(api.get("/auth/verify"))
+    assert_no_credentials(api.get("/auth/me"))
+    assert_no_credentials(api.get("/users"))
 
 
 @pytest.mark.parametrize("header", [
@@ -239,18 +255,22 @@ def test_missing_authorization_header(api):
     "Bearer not-a-jwt",
     "Bearer a.b.c",
     "Bearer a.b",
-    "Token abc.def.ghi",
 ])
 def test_malformed_authorization_header(api, header):
     assert_invalid_token(api.get("/auth/verify", headers={"Authorization": header}))
 
 
+@pytest.mark.parametrize("header", ["Token abc.def.ghi", "Bearerabc.def.ghi", "Digest x"])
+def test_another_scheme_is_no_credentials(api, header):
+    assert_no_credentials(api.get("/auth/verify", headers={"Authorization": header}))
+
+
 def test_basic_scheme_is_rejected(api):
     user = api.new_user()
     basic = base64.b64encode(f"{user.username}:{user.password}".encode()).decode()
-    assert_invalid_token(api.get("/auth/verify", headers={"Authorization": f"Basic {basic}"}))
+    assert_no_credentials(api.get("/auth/verify", headers={"Authorization": f"Basic {basic}"}))
     # and a valid JWT under the wrong scheme is rejected too
-    assert_invalid_token(api.get("/auth/verify", headers={"Authorization": f"Basic {user.token}"}))
+    assert_no_credentials(api.get("/auth/verify", headers={"Authorization": f"Basic {user.token}"}))
 
 
 def test_bearer_scheme_is_case_insensitive(api):
@@ -314,8 +334,9 @@ def test_expired_access_token(make_server):
     _, claims, _ = jwt_parts(user.token)
     assert claims["exp"] - claims["iat"] == 1
     time.sleep(2.1)
-    assert_invalid_token(api.get("/auth/verify", token=user))
-    assert_invalid_token(api.get("/auth/me", token=user))
+    # told apart from a bad token, so the client knows a refresh will do
+    assert assert_invalid_token(api.get("/auth/verify", token=user))["type"] == "/docs/problems#token-expired"
+    assert assert_invalid_token(api.get("/auth/me", token=user))["type"] == "/docs/problems#token-expired"
     # the refresh token still gets a fresh access token
     r = refresh(api, user.refresh)
     assert r.status_code == 200, r.text
@@ -335,7 +356,7 @@ def test_expired_refresh_token(make_server):
 def test_login_with_huge_password_is_just_wrong(api):
     user = api.new_user()
     r = api.post("/auth", json={"username": user.username, "password": "x" * 60000})
-    assert_invalid_token(r)
+    assert_bad_login(r)
 
 
 # ---- refresh / logout ----------------------------------------------------------------------
@@ -423,7 +444,7 @@ def test_password_change_revokes_refresh_tokens(api):
     # access tokens simply run out: the current one still works
     assert api.get("/auth/verify", token=user).status_code == 200
     # the old password no longer logs in, the new one does
-    assert_invalid_token(api.post("/auth", json={"username": user.username, "password": user.password}))
+    assert_bad_login(api.post("/auth", json={"username": user.username, "password": user.password}))
     fresh = api.login(user.username, new_password)
     assert refresh(api, fresh["refresh_token"]).status_code == 200
 

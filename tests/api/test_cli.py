@@ -194,6 +194,26 @@ def test_migrate(server, tmp_path):
     assert first.stdout == second.stdout
 
 
+@pytest.mark.sqlite  # the generated key file lives beside the SQLite database
+def test_user_commands_build_only_what_they_need(tmp_path):
+    # An account command needs the database and the account rules, not the
+    # server's JWT key: it must not generate one as a side effect.
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'admin.db'}"}
+    res = run(["user", "create", "--username", unique_name("cliadmin"), "--password-stdin", "--role", "admin"],
+              env=env, cwd=tmp_path, input=STRONG_PASSWORD + "\n")
+    assert res.returncode == 0, res.stderr
+    assert int(res.stdout.strip()) > 0
+    assert not [p.name for p in tmp_path.iterdir() if "secret" in p.name]
+
+
+def test_routes_touches_no_database(tmp_path):
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'never.db'}"}
+    res = run(["routes"], env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "GET /results/{id}" in res.stdout.split("\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_version(tmp_path):
     res = run(["--version"], cwd=tmp_path)
     assert res.returncode == 0, res.stderr

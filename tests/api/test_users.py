@@ -19,6 +19,11 @@ def assert_invalid_token(resp):
     assert "invalid_token" in resp.headers.get("WWW-Authenticate", ""), resp.headers
 
 
+def assert_bad_login(resp):
+    assert_problem(resp, 401)
+    assert resp.json()["type"] == "/docs/problems#invalid-credentials", resp.text
+
+
 def error_fields(resp):
     return {e["field"] for e in resp.json().get("errors", [])}
 
@@ -553,7 +558,7 @@ def test_self_delete(api, admin):
     assert_invalid_token(api.get("/auth/verify", token=user))
     assert_invalid_token(api.get(f"/users/{user.user_id}", token=user))
     assert_invalid_token(api.post("/auth/refresh", json={"refresh_token": user.refresh}))
-    assert_invalid_token(api.post("/auth", json={"username": user.username, "password": user.password}))
+    assert_bad_login(api.post("/auth", json={"username": user.username, "password": user.password}))
     # an admin sees it as gone
     assert_problem(api.get(f"/users/{user.user_id}", token=admin), 404)
     assert_problem(api.patch(f"/users/{user.user_id}", json={"name": "x"}, token=admin), 404)
@@ -570,7 +575,7 @@ def test_self_delete(api, admin):
     assert_invalid_token(api.get("/auth/verify", token=user))
     assert_invalid_token(api.post("/auth/refresh", json={"refresh_token": user.refresh}))
     # the old password opens nothing
-    assert_invalid_token(api.post("/auth", json={"username": user.username, "password": user.password}))
+    assert_bad_login(api.post("/auth", json={"username": user.username, "password": user.password}))
     names = api.get("/users", token=admin, params={"filter": f"username eq '{user.username.upper()}'"}).json()
     assert [u["user_id"] for u in names] == [again["user_id"]]
 

@@ -228,6 +228,21 @@ TEST_F(TokensTest, ExpiryIsExactToTheSecond) {
   EXPECT_FALSE(svc.verify(token, kNow + kTtl + 1));
 }
 
+// Only an authentic token is reported as expired: the client should refresh.
+TEST_F(TokensTest, ExpiredIsToldApartFromInvalid) {
+  const auto token = svc.issue(42, {"user"}, "", "", kNow);
+  bool expired = true;
+  EXPECT_TRUE(svc.verify(token, kNow, &expired));
+  EXPECT_FALSE(expired);
+  EXPECT_FALSE(svc.verify(token, kNow + kTtl, &expired));
+  EXPECT_TRUE(expired);
+  TokenService other(std::string(32, 'z'), kTtl);
+  EXPECT_FALSE(other.verify(token, kNow + kTtl, &expired));  // someone else's signature
+  EXPECT_FALSE(expired);
+  EXPECT_FALSE(svc.verify(token.substr(0, token.size() - 2) + "AA", kNow + kTtl, &expired));
+  EXPECT_FALSE(expired);
+}
+
 TEST_F(TokensTest, MissingOrNonIntegerTimesRejected) {
   for (const char* key : {"exp", "iat", "sub", "user_id", "iss", "scopes"}) {
     Json c = good_claims();

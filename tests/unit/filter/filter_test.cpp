@@ -34,7 +34,7 @@ std::string error_of(std::string_view expr) {
   try {
     compile(expr);
   } catch (const FilterError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(e.kind(), ErrorKind::BadFilter);
     EXPECT_EQ(e.errors().size(), 1u);
     if (e.errors().size() == 1) {
       EXPECT_EQ(e.errors()[0].field, "filter");
@@ -422,7 +422,7 @@ TEST(FilterErrors, IsAnApiError) {
     compile("nope eq 1");
     FAIL();
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(e.kind(), ErrorKind::BadFilter);
     ASSERT_EQ(e.errors().size(), 1u);
     EXPECT_EQ(e.errors()[0].field, "filter");
     EXPECT_EQ(e.errors()[0].message, "unknown field 'nope' at position 1");
@@ -609,7 +609,7 @@ std::string sort_error(std::string_view s) {
   try {
     sort(s);
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(e.kind(), ErrorKind::BadFilter);
     EXPECT_EQ(e.errors().size(), 1u);
     if (e.errors().size() == 1) {
       EXPECT_EQ(e.errors()[0].field, "sort");

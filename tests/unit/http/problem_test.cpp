@@ -3,7 +3,11 @@
 
 #include <algorithm>
 
-#include "http/router.h"
+#include "http/problems.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
 
 namespace jogtrack::http {
 namespace {
@@ -69,14 +73,49 @@ TEST(Problem, InvalidUtf8IsReplaced) {
   EXPECT_EQ(std::string(d["detail"].GetString()), "ab\xEF\xBF\xBD\xEF\xBF\xBD(cd");
 }
 
-TEST(FromApiError, StatusTitleDetail) {
-  const Response r = from_api_error(ApiError(ErrorKind::Conflict, "username taken"));
+TEST(FromApiError, StatusTitleTypeDetail) {
+  const Response r = from_api_error(ApiError(ErrorKind::UsernameTaken, "someone has it"));
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.content_type, "application/problem+json");
   auto d = parse(r.body);
-  EXPECT_STREQ(d["title"].GetString(), "Conflict");
-  EXPECT_STREQ(d["detail"].GetString(), "username taken");
+  EXPECT_STREQ(d["type"].GetString(), "/docs/problems#username-taken");
+  EXPECT_STREQ(d["title"].GetString(), "Username taken");
+  EXPECT_STREQ(d["detail"].GetString(), "someone has it");
   EXPECT_TRUE(r.headers.empty());
+}
+
+TEST(FromApiError, KindWithoutDetailUsesItsOwnSentence) {
+  // Storage raises bare facts; the words come from the kind.
+  auto d = parse(from_api_error(ApiError(ErrorKind::LastAdmin)).body);
+  EXPECT_STREQ(d["type"].GetString(), "/docs/problems#last-admin");
+  EXPECT_STREQ(d["detail"].GetString(), "the last admin cannot give up the admin scope");
+  EXPECT_STREQ(ApiError(ErrorKind::Unavailable, {}, {}, 1).what(), ApiError::default_detail(ErrorKind::Unavailable));
+}
+
+TEST(ProblemTypes, OneRowPerKindWithUniqueSlugs) {
+  std::set<std::string_view> slugs;
+  for (const auto& t : problem_types()) {
+    EXPECT_EQ(&problem_type(t.kind), &t);
+    EXPECT_TRUE(slugs.insert(t.slug).second) << t.slug;
+    EXPECT_GE(t.status, 400);
+    EXPECT_FALSE(t.title.empty());
+    EXPECT_NE(std::string_view(ApiError::default_detail(t.kind)), "") << t.slug;
+  }
+  EXPECT_EQ(problem_type_uri(ErrorKind::Validation), "/docs/problems#validation");
+}
+
+// docs/problems.md is what /docs/problems shows clients: every kind must be
+// explained there, with the status the server really sends.
+TEST(ProblemTypes, DocumentedInDocsProblems) {
+  std::ifstream in(JOGTRACK_SOURCE_DIR "/docs/problems.md");
+  ASSERT_TRUE(in) << "docs/problems.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  for (const auto& t : problem_types()) {
+    const std::string row = "| `" + std::string(t.slug) + "` | " + std::to_string(t.status) + " |";
+    EXPECT_NE(doc.find(row), std::string::npos) << "docs/problems.md lacks the row starting " << row;
+  }
 }
 
 TEST(FromApiError, ValidationErrors) {
@@ -92,20 +131,31 @@ TEST(FromApiError, ValidationErrors) {
 }
 
 TEST(FromApiError, RetryAfter) {
-  const Response r = from_api_error(ApiError(ErrorKind::TooManyRequests, "slow down", {}, 42));
+  const Response r = from_api_error(ApiError(ErrorKind::TooManyAttempts, "slow down", {}, 42));
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(header(r, "Retry-After"), "42");
   EXPECT_FALSE(header(r, "WWW-Authenticate"));
-  const Response u = from_api_error(ApiError(ErrorKind::Unavailable, "weather down", {}, 30));
+  const Response u = from_api_error(ApiError(ErrorKind::WeatherUnavailable, "weather down", {}, 30));
   EXPECT_EQ(u.status, 503);
   EXPECT_EQ(header(u, "Retry-After"), "30");
 }
 
-TEST(FromApiError, UnauthorizedHasWwwAuthenticate) {
-  const Response r = from_api_error(ApiError(ErrorKind::Unauthorized, "token expired"));
-  EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(header(r, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
-  EXPECT_FALSE(header(r, "Retry-After"));
+// RFC 6750 §3: no error code when the request had no token; invalid_token for
+// a bad one; insufficient_scope on 403.
+TEST(FromApiError, BearerChallenges) {
+  const Response expired = from_api_error(ApiError(ErrorKind::TokenExpired, "token expired"));
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(header(expired, "WWW-Authenticate"), "Bearer realm=\"jogtrack\", error=\"invalid_token\"");
+  EXPECT_FALSE(header(expired, "Retry-After"));
+  EXPECT_EQ(header(from_api_error(ApiError(ErrorKind::InvalidToken)), "WWW-Authenticate"),
+            "Bearer realm=\"jogtrack\", error=\"invalid_token\"");
+  EXPECT_EQ(header(from_api_error(ApiError(ErrorKind::Unauthenticated)), "WWW-Authenticate"),
+            "Bearer realm=\"jogtrack\"");
+  EXPECT_EQ(header(from_api_error(ApiError(ErrorKind::InvalidCredentials)), "WWW-Authenticate"),
+            "Bearer realm=\"jogtrack\"");
+  EXPECT_EQ(header(from_api_error(ApiError(ErrorKind::Forbidden)), "WWW-Authenticate"),
+            "Bearer realm=\"jogtrack\", error=\"insufficient_scope\"");
+  EXPECT_FALSE(header(from_api_error(ApiError(ErrorKind::NotFound)), "WWW-Authenticate"));
 }
 
 }  // namespace

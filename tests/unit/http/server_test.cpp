@@ -200,11 +200,11 @@ class ServerTest : public ::testing::Test {
     router_->add({"POST", "/echo", [](const Request& r) { return Response::json(201, echo_request(r)); },
                   Pool::Hashing});
     router_->add({"GET", "/unauthorized",
-                  [](const Request&) -> Response { throw ApiError(ErrorKind::Unauthorized, "token expired"); },
+                  [](const Request&) -> Response { throw ApiError(ErrorKind::TokenExpired, "token expired"); },
                   Pool::Inline});
     router_->add({"GET", "/limited",
                   [](const Request&) -> Response {
-                    throw ApiError(ErrorKind::TooManyRequests, "too many attempts", {}, 17);
+                    throw ApiError(ErrorKind::TooManyAttempts, "too many attempts", {}, 17);
                   },
                   Pool::Worker});
     router_->add({"GET", "/boom",
@@ -506,7 +506,7 @@ TEST_F(ServerTest, ApiErrorBecomesProblem) {
   auto r = roundtrip(port_, get("/unauthorized"));
   ASSERT_TRUE(r);
   expect_problem(*r, 401);
-  EXPECT_EQ(r->header("www-authenticate"), "Bearer error=\"invalid_token\"");
+  EXPECT_EQ(r->header("www-authenticate"), "Bearer realm=\"jogtrack\", error=\"invalid_token\"");
   EXPECT_STREQ(json(r->body)["detail"].GetString(), "token expired");
 
   auto limited = roundtrip(port_, get("/limited"));

@@ -19,7 +19,7 @@ TEST(WeeklyFormat, Parses) {
       parse_weekly_format(bad);
       ADD_FAILURE() << bad;
     } catch (const ApiError& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+      EXPECT_EQ(e.kind(), ErrorKind::Validation);
       ASSERT_EQ(e.errors().size(), 1u);
       EXPECT_EQ(e.errors()[0].field, "format");
     }

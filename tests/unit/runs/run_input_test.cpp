@@ -17,7 +17,7 @@ std::set<std::string> error_fields(const std::function<void()>& f) {
   try {
     f();
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(e.kind(), ErrorKind::Validation);
     std::set<std::string> fields;
     for (const auto& fe : e.errors()) fields.insert(fe.field);
     return fields;
@@ -109,7 +109,7 @@ TEST(ParseNewRun, BodyMustBeOneJsonObject) {
       parse_new_run(body, kToday);
       ADD_FAILURE() << body;
     } catch (const ApiError& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::BadRequest) << body;
+      EXPECT_EQ(e.kind(), ErrorKind::Validation) << body;
       EXPECT_TRUE(e.errors().empty()) << body;
     }
   }

@@ -130,12 +130,12 @@ TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
 }
 
 TEST_F(RunServiceTest, WeatherFailureStoresNothing) {
-  provider_.fail = ErrorKind::Unavailable;
-  expect_error(ErrorKind::Unavailable, [&] {
+  provider_.fail = ErrorKind::WeatherUnavailable;
+  expect_error(ErrorKind::WeatherUnavailable, [&] {
     service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), Deadline::never());
   });
-  provider_.fail = ErrorKind::Unprocessable;
-  expect_error(ErrorKind::Unprocessable, [&] {
+  provider_.fail = ErrorKind::NoWeatherData;
+  expect_error(ErrorKind::NoWeatherData, [&] {
     service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), Deadline::never());
   });
   EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
@@ -214,7 +214,7 @@ TEST_F(RunServiceTest, PrivacyRules) {
   EXPECT_EQ(for_alice.user_id, alice_.user_id);
   auto mismatch = run("2017-01-02", 1, 1);
   mismatch.user_id = bob_.user_id;
-  expect_error(ErrorKind::BadRequest, [&] { service_->create(admin_, alice_.user_id, mismatch, Deadline::never()); });
+  expect_error(ErrorKind::Validation, [&] { service_->create(admin_, alice_.user_id, mismatch, Deadline::never()); });
   service_->remove(admin_, r.result_id, Deadline::never());
   expect_error(ErrorKind::NotFound, [&] { service_->get(alice_, r.result_id); });
 }
@@ -239,8 +239,8 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   RunPatch moved;
   moved.location = "10 20";
   moved.where = weather::parse_location("10 20");
-  provider_.fail = ErrorKind::Unavailable;
-  expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, moved, Deadline::never()); });
+  provider_.fail = ErrorKind::WeatherUnavailable;
+  expect_error(ErrorKind::WeatherUnavailable, [&] { service_->update(alice_, r.result_id, moved, Deadline::never()); });
   EXPECT_EQ(service_->get(alice_, r.result_id).location, "32.08530 +34.7818");
   provider_.fail.reset();
   u = service_->update(alice_, r.result_id, moved, Deadline::never());

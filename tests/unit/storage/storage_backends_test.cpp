@@ -77,7 +77,7 @@ TEST(Database, SqliteFailuresBecome503) {
   }
   // domain errors pass through untouched
   EXPECT_THROW(db.run("conflict", Retry::BeforeSend,
-                      [](soci::session&) { throw ApiError(ErrorKind::Conflict, "taken"); }),
+                      [](soci::session&) { throw ApiError(ErrorKind::UsernameTaken); }),
                ApiError);
 }
 

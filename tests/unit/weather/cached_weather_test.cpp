@@ -89,9 +89,9 @@ struct Fixture : ::testing::Test {
 };
 
 [[noreturn]] void throw_unavailable() {
-  throw ApiError(ErrorKind::Unavailable, "weather provider could not be reached: timeout", {}, 30);
+  throw ApiError(ErrorKind::WeatherUnavailable, "weather provider could not be reached: timeout", {}, 30);
 }
-[[noreturn]] void throw_no_data() { throw ApiError(ErrorKind::Unprocessable, "no data"); }
+[[noreturn]] void throw_no_data() { throw ApiError(ErrorKind::NoWeatherData, "no data"); }
 
 }  // namespace
 
@@ -156,7 +156,7 @@ TEST_F(CachedWeatherTest, FailuresAreNotCached) {
     cache.lookup(d, {1, 2});
     FAIL() << "no throw";
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+    EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable);
     EXPECT_EQ(e.retry_after(), 30);
   }
   EXPECT_TRUE(store.rows.empty());
@@ -196,7 +196,7 @@ TEST_F(CachedWeatherTest, InvalidCoordinatesAreRejectedBeforeAnyCall) {
       cache.lookup(day("2015-01-01"), l);
       ADD_FAILURE() << "no throw";
     } catch (const ApiError& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
+      EXPECT_EQ(e.kind(), ErrorKind::Validation);
     }
   }
   EXPECT_EQ(provider.call_count(), 0u);
@@ -255,7 +255,7 @@ TEST_F(CachedWeatherTest, ConcurrentLookupsShareAFailureAndTheNextLookupRetries)
     try {
       cache.lookup(day("2015-01-01"), {10, 20});
     } catch (const ApiError& e) {
-      if (e.kind() == ErrorKind::Unavailable && e.retry_after() == 30) ++unavailable;
+      if (e.kind() == ErrorKind::WeatherUnavailable && e.retry_after() == 30) ++unavailable;
     }
   });
   EXPECT_EQ(unavailable, 16);

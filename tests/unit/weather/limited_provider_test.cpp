@@ -22,7 +22,7 @@ class BlockingProvider : public WeatherProvider {
   Condition fetch(Days, Location) override {
     calls.fetch_add(1);
     released.wait();
-    if (fail) throw ApiError(ErrorKind::Unprocessable, "no data");
+    if (fail) throw ApiError(ErrorKind::NoWeatherData, "no data");
     return Condition{};
   }
   std::promise<void> release_promise;
@@ -52,7 +52,7 @@ TEST(LimitedProvider, RefusesQuicklyWhenEverySlotIsHeldByAStalledCall) {
     limited.fetch(kDay, kWhere);
     FAIL() << "expected 503";
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+    EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable);
     EXPECT_EQ(e.retry_after(), LimitedProvider::kRetryAfterSeconds);
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);  // not max_wait
@@ -106,7 +106,7 @@ TEST(LimitedProvider, AFailedCallFreesItsSlot) {
       limited.fetch(kDay, kWhere);
       FAIL() << "expected 422";
     } catch (const ApiError& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::Unprocessable);  // the provider's own answer, not "busy"
+      EXPECT_EQ(e.kind(), ErrorKind::NoWeatherData);  // the provider's own answer, not "busy"
     }
   }
   EXPECT_EQ(inner.calls.load(), 3);

@@ -148,7 +148,7 @@ ApiError fetch_error(OpenMeteoClient& client, Days date) {
     return e;
   }
   ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(ErrorKind::BadRequest, "none");
+  return ApiError(ErrorKind::Validation, "none");
 }
 
 }  // namespace
@@ -188,7 +188,7 @@ TEST(OpenMeteoClient, ErrorBodyOn400IsUnprocessable) {
   });
   OpenMeteoClient client(options_for(server.base()));
   ApiError e = fetch_error(client, day("1939-01-01"));
-  EXPECT_EQ(e.kind(), ErrorKind::Unprocessable);
+  EXPECT_EQ(e.kind(), ErrorKind::NoWeatherData);
   EXPECT_NE(std::string(e.what()).find("out of allowed range"), std::string::npos);
 }
 
@@ -197,7 +197,7 @@ TEST(OpenMeteoClient, NoDataIsUnprocessable) {
     return http(200, R"({"daily":{"time":["2015-01-01"],"weather_code":[null],"temperature_2m_max":[null]}})");
   });
   OpenMeteoClient client(options_for(server.base()));
-  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::Unprocessable);
+  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::NoWeatherData);
 }
 
 TEST(OpenMeteoClient, UnexpectedAnswersAreUnavailable) {
@@ -224,7 +224,7 @@ TEST(OpenMeteoClient, UnexpectedAnswersAreUnavailable) {
     TinyHttpServer server([&](const std::string&) { return c.response; });
     OpenMeteoClient client(options_for(server.base()));
     ApiError e = fetch_error(client, day("2015-01-01"));
-    EXPECT_EQ(e.kind(), ErrorKind::Unavailable) << e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable) << e.what();
     EXPECT_EQ(e.retry_after(), 30);
   }
 }
@@ -235,7 +235,7 @@ TEST(OpenMeteoClient, TimeoutFiresAgainstASocketThatNeverAnswers) {
   const auto start = std::chrono::steady_clock::now();
   ApiError e = fetch_error(client, day("2015-01-01"));
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+  EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable);
   EXPECT_EQ(e.retry_after(), 30);
   EXPECT_GE(elapsed, 250ms);
   EXPECT_LT(elapsed, 2s);
@@ -248,7 +248,7 @@ TEST(OpenMeteoClient, TimeoutCoversASlowServer) {
   });
   OpenMeteoClient client(options_for(server.base(), 200));
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::Unavailable);
+  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::WeatherUnavailable);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 550ms);
 }
 
@@ -257,7 +257,7 @@ TEST(OpenMeteoClient, ConnectionRefusedIsUnavailable) {
   OpenMeteoClient client(options_for("http://127.0.0.1:" + std::to_string(closed.port)));
   const auto start = std::chrono::steady_clock::now();
   ApiError e = fetch_error(client, day("2015-01-01"));
-  EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+  EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable);
   EXPECT_EQ(e.retry_after(), 30);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
@@ -266,7 +266,7 @@ TEST(OpenMeteoClient, OnlyHttpAndHttpsAreAllowed) {
   OpenMeteoOptions o;
   o.archive_url = "file:///etc/passwd";
   OpenMeteoClient client(o);
-  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::Unavailable);
+  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::WeatherUnavailable);
 }
 
 TEST(OpenMeteoClient, ConcurrentFetchesFromManyThreads) {
@@ -404,17 +404,17 @@ TEST(OpenMeteoClientAgainstPythonFake, ModesAndValues) {
   }
 
   // Outside the provider's ranges: 422.
-  EXPECT_EQ(fetch_error(client, day("1939-12-31")).kind(), ErrorKind::Unprocessable);
-  EXPECT_EQ(fetch_error(client, today + std::chrono::days{30}).kind(), ErrorKind::Unprocessable);
+  EXPECT_EQ(fetch_error(client, day("1939-12-31")).kind(), ErrorKind::NoWeatherData);
+  EXPECT_EQ(fetch_error(client, today + std::chrono::days{30}).kind(), ErrorKind::NoWeatherData);
 
   control(fake.base(), R"({"mode":"nodata"})");
-  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::Unprocessable);
+  EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::NoWeatherData);
   for (const char* mode : {R"({"mode":"error500"})", R"({"mode":"garbage"})", R"({"mode":"drop"})",
                            R"({"mode":"slow","delay_ms":3000})"}) {
     SCOPED_TRACE(mode);
     control(fake.base(), mode);
     const auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::Unavailable);
+    EXPECT_EQ(fetch_error(client, day("2015-01-01")).kind(), ErrorKind::WeatherUnavailable);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   }
   control(fake.base(), R"({"mode":"ok","delay_ms":0})");

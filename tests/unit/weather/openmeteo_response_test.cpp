@@ -39,7 +39,7 @@ ErrorKind error_kind(F&& f) {
     return e.kind();
   }
   ADD_FAILURE() << "no ApiError thrown";
-  return ErrorKind::BadRequest;
+  return ErrorKind::Validation;
 }
 
 }  // namespace
@@ -102,20 +102,20 @@ TEST(ParseDailyResponse, AllNullIsNoData) {
       "wind_direction_10m_dominant":[null],"sunrise":["2020-05-05T05:50"],"sunset":["2020-05-05T19:20"]}})";
   // Sunrise/sunset are astronomy, not weather: still no data.
   EXPECT_EQ(error_kind([&] { parse_daily_response(body, day("2020-05-05")); }),
-            ErrorKind::Unprocessable);
+            ErrorKind::NoWeatherData);
   EXPECT_EQ(error_kind([&] {
               parse_daily_response(R"({"daily":{"time":["2020-05-05"]}})", day("2020-05-05"));
             }),
-            ErrorKind::Unprocessable);
+            ErrorKind::NoWeatherData);
 }
 
 TEST(ParseDailyResponse, MissingDayIsNoData) {
   EXPECT_EQ(error_kind([&] { parse_daily_response(kTwoDays, day("2015-01-03")); }),
-            ErrorKind::Unprocessable);
+            ErrorKind::NoWeatherData);
   EXPECT_EQ(error_kind([&] {
               parse_daily_response(R"({"daily":{"time":[],"weather_code":[]}})", day("2015-01-03"));
             }),
-            ErrorKind::Unprocessable);
+            ErrorKind::NoWeatherData);
 }
 
 TEST(ParseDailyResponse, ErrorBodyIsNoDataWithReason) {
@@ -125,12 +125,11 @@ TEST(ParseDailyResponse, ErrorBodyIsNoDataWithReason) {
         day("1900-01-01"));
     FAIL() << "no throw";
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Unprocessable);
-    EXPECT_EQ(http_status(e.kind()), 422);
+    EXPECT_EQ(e.kind(), ErrorKind::NoWeatherData);
     EXPECT_NE(std::string(e.what()).find("out of allowed range"), std::string::npos) << e.what();
   }
   EXPECT_EQ(error_kind([&] { parse_daily_response(R"({"error":true})", day("1900-01-01")); }),
-            ErrorKind::Unprocessable);
+            ErrorKind::NoWeatherData);
 }
 
 TEST(ParseDailyResponse, GarbageIsUnavailable) {
@@ -152,7 +151,7 @@ TEST(ParseDailyResponse, GarbageIsUnavailable) {
       parse_daily_response(body, day("2020-05-05"));
       ADD_FAILURE() << "no throw";
     } catch (const ApiError& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+      EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable);
       EXPECT_EQ(e.retry_after(), 30);
     }
   }
@@ -160,7 +159,7 @@ TEST(ParseDailyResponse, GarbageIsUnavailable) {
 
 TEST(ParseDailyResponse, DeepNestingDoesNotCrash) {
   std::string body(200000, '[');
-  EXPECT_EQ(error_kind([&] { parse_daily_response(body, day("2020-05-05")); }), ErrorKind::Unavailable);
+  EXPECT_EQ(error_kind([&] { parse_daily_response(body, day("2020-05-05")); }), ErrorKind::WeatherUnavailable);
 }
 
 TEST(BuildRequestUrl, ArchiveForOlderDatesForecastFromLagOn) {

@@ -56,7 +56,7 @@ TEST(ProviderText, InvalidUtf8MakesTheResponseMalformed) {
     parse_daily_response(one_day("\"\xff\xfe\""), *parse_date("2015-01-01"));
     FAIL();
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
+    EXPECT_EQ(e.kind(), ErrorKind::WeatherUnavailable);
   }
 }
 
@@ -66,7 +66,7 @@ TEST(ProviderText, NoDataReasonIsBounded) {
     parse_daily_response(body, *parse_date("2015-01-01"));
     FAIL();
   } catch (const ApiError& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Unprocessable);
+    EXPECT_EQ(e.kind(), ErrorKind::NoWeatherData);
     EXPECT_LT(std::string(e.what()).size(), 300u);
   }
 }
