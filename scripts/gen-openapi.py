@@ -3,9 +3,9 @@
 
 Why a generator: every operation can answer a dozen statuses that share their
 wording, headers and examples; written out by hand they drift apart. Here each
-is said once (the component tables below) and referenced by name, and the
-problem kinds feed both the document and the /docs/problems page, so an
-anchor cannot go missing.
+is said once (the component tables below) and referenced by name. The
+problem kinds come from docs/problems.md's table and feed both the document's
+examples and the /docs/problems page, so an anchor cannot go missing.
 
     scripts/gen-openapi.py           # rewrite both files
     scripts/gen-openapi.py --check   # exit 1 if either is not what this script writes
@@ -28,35 +28,10 @@ def ref(kind, name):
 
 # ---- problem kinds (SPEC §3, §6): one anchor each on /docs/problems ---------------------------
 
-# The kinds in the layout of docs/problems.md's table (kind, status, title, when, what to do), the
-# table the server's own list of kinds is checked against: kept identical to it, so the document,
-# the page and the server name the same kinds with the same titles.
-KINDS_TABLE = """
-| `validation` | 400 | Invalid request | Malformed JSON, a field that fails its rule, an unknown body field or query parameter, a path id that is not a positive integer, bad paging, a repeated query parameter. | Fix the request; `errors` names each field and what is wrong with it. |
-| `bad-filter` | 400 | Invalid filter or sort | The `filter` or `sort` of a list does not parse or check (unknown field, wrong type, unbalanced parentheses, over the limits). | Fix the expression; `detail` names the problem and its character position. |
-| `unauthorized` | 401 | Authentication required | The request has no `Authorization: Bearer` token (or another scheme). | Log in (`POST /auth`) and send the access token. |
-| `invalid-credentials` | 401 | Wrong username or password | `POST /auth` with a username or password that does not match (both fail alike). | Check the credentials; after repeated failures expect `too-many-attempts`. |
-| `invalid-token` | 401 | Invalid token | The access token is malformed, forged, for another audience or of a deleted account; or a refresh token is unknown, expired, revoked or reused. | Log in again. |
-| `token-expired` | 401 | Token expired | An authentic access token whose `exp` has passed. | Get a new one with `POST /auth/refresh`, then retry. |
-| `forbidden` | 403 | Forbidden | The caller's role does not allow it (e.g. `user_id` by a non-admin, listing users as a user), or a wrong `current_password`. | Do not retry with the same credentials. |
-| `not-found` | 404 | Not found | No such resource, or one the caller may not see (another user's run), or no such path. | Check the id; it may have been deleted. |
-| `method-not-allowed` | 405 | Method not allowed | The path exists but not with this method. | Use a method from the `Allow` header. |
-| `username-taken` | 409 | Username taken | A live account already has this username (compared case-insensitively). | Choose another username. |
-| `last-admin` | 409 | Last admin | The change would leave no live admin (removing the admin scope or deleting the last admin). | Make another account admin first. |
-| `conflict` | 409 | Conflict | Another request with the same `Idempotency-Key` is still running. | Retry after a moment. |
-| `precondition-failed` | 412 | Precondition failed | `If-Match` does not match the resource's current `ETag`: someone changed it since you read it. | Read it again, reapply your change, retry with the new `ETag`. |
-| `payload-too-large` | 413 | Content too large | The request body is over the limit (64 KiB). | Send a smaller body. |
-| `unsupported-media-type` | 415 | Unsupported media type | A request body that is not `application/json`. | Send JSON with `Content-Type: application/json`. |
-| `idempotency-key-reused` | 422 | Idempotency key reused | The same `Idempotency-Key` was used before, by the same caller, with a different body. | Use a new key for a new request. |
-| `no-weather-data` | 422 | No weather data | The weather provider has no data for the run's date and place; the run was not recorded. | Check the date and location. |
-| `too-many-attempts` | 429 | Too many attempts | Too many failed logins for the username or from the address. | Wait `Retry-After` seconds. |
-| `weather-unavailable` | 503 | Weather provider unavailable | The weather provider could not be reached in time; nothing was changed. | Retry after `Retry-After` seconds. |
-| `service-unavailable` | 503 | Service unavailable | The database or session store is down, the server is overloaded or shutting down, or the request took too long; nothing was changed. | Retry after `Retry-After` seconds. |
-| `uri-too-long` | 414 | URI too long | The request target is over 32 KiB. | Shorten the URL (e.g. a shorter filter). |
-| `header-fields-too-large` | 431 | Header fields too large | The request's header fields are over 16 KiB. | Send fewer or smaller headers. |
-| `http-version-not-supported` | 505 | HTTP version not supported | A request that is not HTTP/1.0 or HTTP/1.1. | Use HTTP/1.1. |
-| `internal-error` | 500 | Internal server error | A bug in jogtrack. | Report it with the `X-Request-Id` of the answer. |
-"""
+# The kinds are the table of docs/problems.md (kind, status, title, when, what to do), which a unit
+# test keeps in step with the server's own table (src/http/problems.cpp): the document, the page
+# and the server name the same kinds with the same titles.
+PROBLEMS_MD = ROOT / "docs" / "problems.md"
 
 
 def parse_kinds(text):
@@ -65,7 +40,7 @@ def parse_kinds(text):
     return [(k, int(s), t, w, d) for k, s, t, w, d in rows]
 
 
-PROBLEM_KINDS = parse_kinds(KINDS_TABLE)
+PROBLEM_KINDS = parse_kinds(PROBLEMS_MD.read_text())
 KIND_STATUS = {k: s for k, s, *_ in PROBLEM_KINDS}
 
 
