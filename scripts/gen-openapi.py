@@ -106,8 +106,16 @@ HEADERS = {
         "example": "\"3a7bd3e2360a3d29eea436fcfb7e44c7\"",
     },
     "Cache-Control": {
-        "description": "`no-store` on every answer to an authenticated request: it is about one caller.",
+        "description": "`no-store` on every answer to a request that carried credentials: it is about one "
+                       "caller.",
         "schema": {"type": "string"},
+        "example": "no-store",
+    },
+    "Cache-Control-No-Store": {
+        "description": "Every answer to an authenticated request: it is about one caller, so no cache may "
+                       "keep it.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "(^|[ ,])no-store($|[ ,])"},
         "example": "no-store",
     },
     "Idempotent-Replayed": {
@@ -130,12 +138,17 @@ HEADERS = {
     },
 }
 # OpenAPI header names may not be arbitrary keys: map the component name to the wire name.
-WIRE_NAME = {"Set-Cookie-Refresh": "Set-Cookie", "Set-Cookie-Clear": "Set-Cookie"}
+WIRE_NAME = {"Set-Cookie-Refresh": "Set-Cookie", "Set-Cookie-Clear": "Set-Cookie",
+             "Cache-Control-No-Store": "Cache-Control"}
 
 
-def headers(*names, authenticated=False):
+def headers(*names, authenticated=False, maybe_authenticated=False):
+    """authenticated: the answer of an operation that needs credentials (always no-store);
+    maybe_authenticated: an answer that may or may not follow credentials (errors, 304)."""
     out = {"X-Request-Id": ref("headers", "X-Request-Id")}
     if authenticated:
+        out["Cache-Control"] = ref("headers", "Cache-Control-No-Store")
+    elif maybe_authenticated:
         out["Cache-Control"] = ref("headers", "Cache-Control")
     for n in names:
         out[WIRE_NAME.get(n, n)] = ref("headers", n)
@@ -495,7 +508,7 @@ def problem_response(description, examples, hdrs=()):
     # Cache-Control: an error answer to an authenticated request is about one caller too.
     return {
         "description": description,
-        "headers": headers(*hdrs, authenticated=True),
+        "headers": headers(*hdrs, maybe_authenticated=True),
         "content": {"application/problem+json": {
             "schema": ref("schemas", "Problem"),
             "examples": {k: {"summary": s, "value": v} for k, (s, v) in examples.items()},
@@ -570,7 +583,7 @@ RESPONSES = {
         {"stale": ("Stale ETag", problem_example("precondition-failed",
                                                  "the resource has changed since it was read"))}),
     "NotModified": {"description": "The representation has not changed since the `ETag` in `If-None-Match`.",
-                    "headers": headers("ETag", authenticated=True)},
+                    "headers": headers("ETag", maybe_authenticated=True)},
 }
 
 # ---- operations --------------------------------------------------------------------------------
