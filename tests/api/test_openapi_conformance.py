@@ -113,6 +113,7 @@ def traffic(api, fake_weather):
     api.get(f"/users/{x_id}", token=m)
     api.get("/users/abc", token=a)                                                          # 400
     api.get("/users/999999", token=x)                                                       # 404
+    api.patch(f"/users/{a_id}", token=a, json={"name": "A."}, headers={"If-Match": '"stale"'})  # 412
     api.patch(f"/users/{a_id}", token=a, json={"name": "A. Runner", "email": None})         # 204
     api.patch(f"/users/{a_id}", token=a, json={"password": "new long passphrase", "current_password": "nope"})
     api.patch(f"/users/{a_id}", token=a, json={"email": "not an address"})                  # 400
@@ -128,9 +129,11 @@ def traffic(api, fake_weather):
     api.patch("/users/999999/scopes", token=x, json={"scopes": ["user"]})                   # 404
 
     # ---- runs --------------------------------------------------------------------------------------
-    run = api.post("/results", token=a, json={"date": "2016-05-01", "distance": 5000, "time": 1500,
-                                              "location": "52.52 13.405"},
-                   headers={"Idempotency-Key": unique_name("key")}).json()
+    key = {"Idempotency-Key": unique_name("key")}
+    first = {"date": "2016-05-01", "distance": 5000, "time": 1500, "location": "52.52 13.405"}
+    run = api.post("/results", token=a, json=first, headers=key).json()
+    api.post("/results", token=a, json=first, headers=key)                                 # replayed
+    api.post("/results", token=a, json={**first, "time": 1600}, headers=key)               # 422: other body
     api.post("/results", token=a, json={"date": "2016-05-09", "distance": 8000, "time": 2500,
                                         "location": "48.8566 2.3522"})
     # the edges the document states: the largest distance and time, spaces between LAT and LON, signs
@@ -167,6 +170,7 @@ def traffic(api, fake_weather):
     api.get(f"/results/{rid}", token=b)                                                    # 404
     api.get("/results/0", token=a)                                                         # 400
     api.request("PUT", f"/results/{rid}", token=a, json={})                                # 405
+    api.patch(f"/results/{rid}", token=a, json={"time": 1495}, headers={"If-Match": '"stale"'})  # 412
     api.patch(f"/results/{rid}", token=a, json={"distance": 5200, "time": 1490})           # 200
     api.patch(f"/results/{rid}", token=a, json={"location": "52.5 13.4"})                  # 200, new weather
     api.patch(f"/results/{rid}", token=a, json={"date": "2999-01-01"})                     # 400
