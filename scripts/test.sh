@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+scripts/check-sql-boundary.sh  # SQL only in src/storage (seconds; before anything slow)
 scripts/install-deps.sh
 # Playwright must never fetch a browser (it cannot here): the tests use /usr/bin/chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

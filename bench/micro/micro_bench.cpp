@@ -1,5 +1,5 @@
 // Microbenchmarks for two hot paths of GET /results:
-//  - the filter compiler (filter::compile_filter + compile_sort) on the benchmark's
+//  - the filter parser (filter::parse_filter + parse_sort) on the benchmark's
 //    representative expression and on a larger one;
 //  - JSON rendering of a 10-run page with the API's own writer (api/dto/runs.h).
 #include <benchmark/benchmark.h>
@@ -26,9 +26,9 @@ constexpr std::string_view kLarger =
     "and weather_code ne null";
 
 void BM_CompileFilterRepresentative(benchmark::State& state) {
-  const auto& fields = runs::run_fields(false);
+  const auto& fields = runs::run_schema(false);
   for (auto _ : state) {
-    auto fragment = filter::compile_filter(kRepresentative, fields);
+    auto fragment = filter::parse_filter(kRepresentative, fields);
     benchmark::DoNotOptimize(fragment);
   }
   state.SetLabel(std::string(kRepresentative));
@@ -36,19 +36,19 @@ void BM_CompileFilterRepresentative(benchmark::State& state) {
 BENCHMARK(BM_CompileFilterRepresentative);
 
 void BM_CompileFilterLarger(benchmark::State& state) {
-  const auto& fields = runs::run_fields(false);
+  const auto& fields = runs::run_schema(false);
   for (auto _ : state) {
-    auto fragment = filter::compile_filter(kLarger, fields);
+    auto fragment = filter::parse_filter(kLarger, fields);
     benchmark::DoNotOptimize(fragment);
   }
 }
 BENCHMARK(BM_CompileFilterLarger);
 
 void BM_CompileFilterError(benchmark::State& state) {
-  const auto& fields = runs::run_fields(false);
+  const auto& fields = runs::run_schema(false);
   for (auto _ : state) {
     try {
-      auto fragment = filter::compile_filter("(date ge '2019-01-01') and (distanse gt 1000)", fields);
+      auto fragment = filter::parse_filter("(date ge '2019-01-01') and (distanse gt 1000)", fields);
       benchmark::DoNotOptimize(fragment);
     } catch (const filter::FilterError& e) {
       benchmark::DoNotOptimize(e.position());
@@ -58,10 +58,10 @@ void BM_CompileFilterError(benchmark::State& state) {
 BENCHMARK(BM_CompileFilterError);
 
 void BM_CompileSortDefault(benchmark::State& state) {
-  const auto& fields = runs::run_fields(false);
+  const auto& fields = runs::run_schema(false);
   for (auto _ : state) {
-    auto sql = filter::compile_sort("", fields, runs::kDefaultRunSort, runs::kRunIdColumn);
-    benchmark::DoNotOptimize(sql);
+    auto keys = filter::parse_sort("", fields, runs::kDefaultRunSort);
+    benchmark::DoNotOptimize(keys);
   }
 }
 BENCHMARK(BM_CompileSortDefault);

@@ -70,34 +70,31 @@ std::optional<std::int64_t> query_user_id(const http::Request& request) {
   return id;
 }
 
-ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
-                             std::string_view default_sort, std::string_view id_column,
-                             std::initializer_list<std::string_view> extra_allowed,
-                             const filter::FieldTable* sort_fields) {
+storage::ListRequest parse_list_request(const http::Request& request, const filter::Schema& schema,
+                                        std::string_view default_sort,
+                                        std::initializer_list<std::string_view> extra_allowed,
+                                        const filter::Schema* sort_schema) {
   for (const auto& [key, value] : request.query) {
     bool known = key == "page" || key == "count" || key == "sort" || key == "filter";
     for (auto a : extra_allowed) known = known || key == a;
     if (!known) throw_invalid(key, "unknown query parameter");
   }
-  ListParams params;
-  params.page = paging_number(request, "page", 0, 0, 1'000'000'000);
-  params.count = paging_number(request, "count", 10, 1, 1000);
-  params.query.limit = params.count;
-  params.query.offset = params.page * params.count;
-  if (const auto f = request.query_param("filter")) params.query.filter = filter::compile_filter(*f, fields);
-  params.query.order_by =
-      filter::compile_sort(request.query_param("sort").value_or(""), sort_fields ? *sort_fields : fields,
-                           default_sort, id_column);
-  return params;
+  storage::ListRequest list;
+  list.page = paging_number(request, "page", 0, 0, 1'000'000'000);
+  list.count = paging_number(request, "count", 10, 1, 1000);
+  if (const auto f = request.query_param("filter")) list.filter = filter::parse_filter(*f, schema);
+  list.sort = filter::parse_sort(request.query_param("sort").value_or(""), sort_schema ? *sort_schema : schema,
+                                 default_sort);
+  return list;
 }
 
-void add_paging_headers(http::Response& response, const http::Request& request, const ListParams& params,
+void add_paging_headers(http::Response& response, const http::Request& request, const storage::ListRequest& list,
                         std::int64_t total) {
-  const std::int64_t last = total == 0 ? 0 : (total - 1) / params.count;
-  std::string link = page_link(request, 0, params.count, "first");
-  if (params.page > 0) link += ", " + page_link(request, std::min(params.page - 1, last), params.count, "prev");
-  if (params.page < last) link += ", " + page_link(request, params.page + 1, params.count, "next");
-  link += ", " + page_link(request, last, params.count, "last");
+  const std::int64_t last = total == 0 ? 0 : (total - 1) / list.count;
+  std::string link = page_link(request, 0, list.count, "first");
+  if (list.page > 0) link += ", " + page_link(request, std::min(list.page - 1, last), list.count, "prev");
+  if (list.page < last) link += ", " + page_link(request, list.page + 1, list.count, "next");
+  link += ", " + page_link(request, last, list.count, "last");
   response.headers.emplace_back("X-Total-Count", std::to_string(total));
   response.headers.emplace_back("Link", std::move(link));
 }

@@ -17,22 +17,18 @@ std::int64_t path_id(const http::Request& request, std::size_t index = 0);
 // ?user_id=N on routes where an admin may act for someone else; nullopt when absent.
 std::optional<std::int64_t> query_user_id(const http::Request& request);
 
-struct ListParams {
-  std::int64_t page = 0;
-  std::int64_t count = 10;
-  storage::ListQuery query;
-};
-
-// Reads page, count, sort and filter; any query parameter outside those and
-// `extra_allowed` is a 400 (a typo is never silently ignored).
-ListParams parse_list_params(const http::Request& request, const filter::FieldTable& fields,
-                             std::string_view default_sort, std::string_view id_column,
-                             std::initializer_list<std::string_view> extra_allowed = {},
-                             const filter::FieldTable* sort_fields = nullptr);
+// Reads page, count, sort and filter into a typed list request (filter and
+// sort checked against `schema`, or sort against `sort_schema` when given);
+// any query parameter outside those and `extra_allowed` is a 400 (a typo is
+// never silently ignored).
+storage::ListRequest parse_list_request(const http::Request& request, const filter::Schema& schema,
+                                        std::string_view default_sort,
+                                        std::initializer_list<std::string_view> extra_allowed = {},
+                                        const filter::Schema* sort_schema = nullptr);
 
 // X-Total-Count and an RFC 8288 Link header (first, prev, next, last) that
 // keeps the request's other query parameters.
-void add_paging_headers(http::Response& response, const http::Request& request, const ListParams& params,
+void add_paging_headers(http::Response& response, const http::Request& request, const storage::ListRequest& list,
                         std::int64_t total);
 
 }  // namespace jogtrack::api

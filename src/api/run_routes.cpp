@@ -24,11 +24,10 @@ void add_run_routes(http::Router& router, Services& s) {
                });
 
   add_endpoint(router, sessions, {"GET", "/results", Auth::Bearer, list_query({"user_id"})}, [&s](const Call& c) {
-    const auto params = parse_list_params(c.request, runs::run_fields(c.caller), runs::kDefaultRunSort,
-                                          runs::kRunIdColumn, {"user_id"});
-    const auto page = s.runs.list(c.caller, query_user_id(c.request), params.query);
+    const auto list = parse_list_request(c.request, runs::run_schema(c.caller), runs::kDefaultRunSort, {"user_id"});
+    const auto page = s.runs.list(c.caller, query_user_id(c.request), list);
     auto response = http::Response::json(200, dto::runs_json(page.items));
-    add_paging_headers(response, c.request, params, page.total);
+    add_paging_headers(response, c.request, list, page.total);
     return response;
   });
 
@@ -52,12 +51,11 @@ void add_run_routes(http::Router& router, Services& s) {
                  // The seed shape is an object keyed by year: only (year, week) order fits it.
                  if (c.request.query_param("sort") && format != reports::WeeklyFormat::List)
                    throw_invalid("sort", "sorting weeks needs format=list");
-                 const auto params = parse_list_params(c.request, runs::run_fields(c.caller),
-                                                       reports::kDefaultWeekSort, reports::kWeekIdColumn,
-                                                       {"user_id", "format"}, &reports::week_sort_fields());
-                 const auto page = s.reports.weekly(c.caller, query_user_id(c.request), params.query);
+                 const auto list = parse_list_request(c.request, runs::run_schema(c.caller), reports::kDefaultWeekSort,
+                                                      {"user_id", "format"}, &reports::week_sort_schema());
+                 const auto page = s.reports.weekly(c.caller, query_user_id(c.request), list);
                  auto response = http::Response::json(200, reports::render_weekly(page.items, format));
-                 add_paging_headers(response, c.request, params, page.total);
+                 add_paging_headers(response, c.request, list, page.total);
                  return response;
                });
 }

@@ -16,10 +16,10 @@ void add_user_routes(http::Router& router, Services& s) {
   });
 
   add_endpoint(router, sessions, {"GET", "/users", Auth::Bearer, list_query()}, [&s](const Call& c) {
-    const auto params = parse_list_params(c.request, users::user_fields(), "user_id", "u.user_id");
-    const auto page = s.accounts.list(c.caller, params.query);
+    const auto list = parse_list_request(c.request, users::user_schema(), users::kDefaultUserSort);
+    const auto page = s.accounts.list(c.caller, list);
     auto response = http::Response::json(200, dto::users_json(page.items));
-    add_paging_headers(response, c.request, params, page.total);
+    add_paging_headers(response, c.request, list, page.total);
     return response;
   });
 

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -154,8 +153,6 @@ struct Token {
   std::string string;  // unescaped contents of a String
 };
 
-enum class Op { Eq, Ne, Gt, Ge, Lt, Le };
-
 std::optional<Op> parse_op(std::string_view word) {
   if (ieq(word, "eq")) return Op::Eq;
   if (ieq(word, "ne")) return Op::Ne;
@@ -164,18 +161,6 @@ std::optional<Op> parse_op(std::string_view word) {
   if (ieq(word, "lt")) return Op::Lt;
   if (ieq(word, "le")) return Op::Le;
   return std::nullopt;
-}
-
-const char* op_sql(Op op) {
-  switch (op) {
-    case Op::Eq: return "=";
-    case Op::Ne: return "<>";
-    case Op::Gt: return ">";
-    case Op::Ge: return ">=";
-    case Op::Lt: return "<";
-    case Op::Le: return "<=";
-  }
-  return "=";
 }
 
 const char* expected_type(FieldType type) {
@@ -358,65 +343,87 @@ const char* literal_kind(const Token& t) {
   }
 }
 
-// ---- the compiler ------------------------------------------------------------------
+// ---- the parser --------------------------------------------------------------------
 
-class Compiler {
+Expr node(Expr::Kind kind) {
+  Expr e;
+  e.kind = kind;
+  return e;
+}
+
+Expr comparison(const Field& field, Op op, Value value) {
+  Expr e;
+  e.kind = Expr::Kind::Compare;
+  e.field = &field;
+  e.op = op;
+  e.value = std::move(value);
+  return e;
+}
+
+Expr both(Expr::Kind kind, Expr a, Expr b) {
+  Expr e = node(kind);
+  e.children.reserve(2);
+  e.children.push_back(std::move(a));
+  e.children.push_back(std::move(b));
+  return e;
+}
+
+class Parser {
  public:
-  Compiler(std::string_view src, const FieldTable& fields, std::string_view prefix)
-      : src_(src), fields_(fields), prefix_(prefix), fail_(src), lex_(src, fail_) {}
+  Parser(std::string_view src, const Schema& schema) : schema_(schema), fail_(src), lex_(src, fail_) {}
 
-  SqlFragment run() {
-    out_.sql = parse_or(0);
+  Expr run() {
+    Expr out = parse_or(0);
     const Token& t = lex_.peek();
     if (t.kind == Tok::RParen) fail_.at("unbalanced parenthesis", t.off);
     if (t.kind != Tok::End) fail_.at("unexpected " + describe(t), t.off);
-    return std::move(out_);
+    return out;
   }
 
  private:
-  std::string parse_or(std::size_t depth) {
-    std::string first = parse_and(depth);
+  Expr parse_or(std::size_t depth) {
+    Expr first = parse_and(depth);
     if (!next_is_word("or")) return first;
-    std::string sql = "(" + first;
+    Expr any = node(Expr::Kind::Or);
+    any.children.push_back(std::move(first));
     while (next_is_word("or")) {
       lex_.take();
-      sql += " OR ";
-      sql += parse_and(depth);
+      any.children.push_back(parse_and(depth));
     }
-    sql += ")";
-    return sql;
+    return any;
   }
 
-  std::string parse_and(std::size_t depth) {
-    std::string first = parse_not(depth);
+  Expr parse_and(std::size_t depth) {
+    Expr first = parse_not(depth);
     if (!next_is_word("and")) return first;
-    std::string sql = "(" + first;
+    Expr all = node(Expr::Kind::And);
+    all.children.push_back(std::move(first));
     while (next_is_word("and")) {
       lex_.take();
-      sql += " AND ";
-      sql += parse_not(depth);
+      all.children.push_back(parse_not(depth));
     }
-    sql += ")";
-    return sql;
+    return all;
   }
 
-  std::string parse_not(std::size_t depth) {
+  Expr parse_not(std::size_t depth) {
     if (next_is_word("not")) {
       const Token t = lex_.take();
       check_depth(depth + 1, t.off);
-      return "(NOT " + parse_not(depth + 1) + ")";
+      Expr negated = node(Expr::Kind::Not);
+      negated.children.push_back(parse_not(depth + 1));
+      return negated;
     }
     return parse_primary(depth);
   }
 
-  std::string parse_primary(std::size_t depth) {
+  Expr parse_primary(std::size_t depth) {
     const Token& t = lex_.peek();
     switch (t.kind) {
       case Tok::LParen: {
         const std::size_t open = t.off;
         check_depth(depth + 1, open);
         lex_.take();
-        std::string inner = parse_or(depth + 1);
+        Expr inner = parse_or(depth + 1);
         const Token& close = lex_.peek();
         if (close.kind == Tok::RParen) {
           lex_.take();
@@ -440,9 +447,9 @@ class Compiler {
     fail_.at("unexpected token", t.off);  // unreachable
   }
 
-  std::string parse_comparison() {
+  Expr parse_comparison() {
     const Token name = lex_.take();
-    const Field* field = fields_.find(name.text);
+    const Field* field = schema_.find(name.text);
     if (field == nullptr) fail_.at("unknown field " + quoted(name.text), name.off);
     if (++comparisons_ > kMaxFilterComparisons)
       fail_.at("too many comparisons (the limit is " + std::to_string(kMaxFilterComparisons) +
@@ -468,7 +475,7 @@ class Compiler {
       case Tok::Word:
         if (ieq(lit.text, "null")) return compare_null(*field, *op, op_tok);
         if (!ieq(lit.text, "true") && !ieq(lit.text, "false")) {
-          const char* hint = fields_.find(lit.text) ? " (comparing two fields is not supported)"
+          const char* hint = schema_.find(lit.text) ? " (comparing two fields is not supported)"
                                                     : " (strings need single quotes)";
           fail_.at(after + " but found " + describe(lit) + hint, lit.off);
         }
@@ -478,9 +485,12 @@ class Compiler {
     return compare(*field, *op, lit);
   }
 
-  std::string compare_null(const Field& field, Op op, const Token& op_tok) {
-    if (op == Op::Eq) return "(" + field.column_sql + " IS NULL)";
-    if (op == Op::Ne) return "(" + field.column_sql + " IS NOT NULL)";
+  Expr compare_null(const Field& field, Op op, const Token& op_tok) {
+    if (op == Op::Eq || op == Op::Ne) {
+      Expr e = node(op == Op::Eq ? Expr::Kind::IsNull : Expr::Kind::IsNotNull);
+      e.field = &field;
+      return e;
+    }
     fail_.at("null can only be compared with 'eq' or 'ne', not " + quoted(op_tok.text),
              op_tok.off);
   }
@@ -501,67 +511,48 @@ class Compiler {
     type_mismatch(field, lit);
   }
 
-  std::string compare(const Field& field, Op op, const Token& lit) {
-    const std::string& col = field.column_sql;
+  Expr compare(const Field& field, Op op, const Token& lit) {
     switch (field.type) {
       case FieldType::Integer:
       case FieldType::Real:
-        if (lit.kind == Tok::Integer) return simple(col, op, lit.integer);
-        // A fraction against an integer column compares as reals on both
-        // databases (PostgreSQL would reject "12.5" as a bigint parameter).
-        if (lit.kind == Tok::Decimal && field.type == FieldType::Integer)
-          return "(" + col + " " + op_sql(op) + " CAST(" + bind(lit.decimal) + " AS DOUBLE PRECISION))";
-        if (lit.kind == Tok::Decimal) return simple(col, op, lit.decimal);
+        // A fraction against an Integer field stays a double: storage compares
+        // it as a real (PostgreSQL would reject "12.5" as a bigint parameter).
+        if (lit.kind == Tok::Integer) return comparison(field, op, lit.integer);
+        if (lit.kind == Tok::Decimal) return comparison(field, op, lit.decimal);
         type_mismatch(field, lit);
       case FieldType::Text:
-        if (lit.kind == Tok::String) return simple(col, op, lit.string);
+        if (lit.kind == Tok::String) return comparison(field, op, lit.string);
         type_mismatch(field, lit);
-      case FieldType::Date: return simple(col, op, format_date(date_literal(field, lit)));
-      case FieldType::Timestamp: return by_day(col, op, date_literal(field, lit));
+      case FieldType::Date: return comparison(field, op, format_date(date_literal(field, lit)));
+      case FieldType::Timestamp: return by_day(field, op, date_literal(field, lit));
     }
     type_mismatch(field, lit);
   }
 
-  std::string simple(const std::string& col, Op op, SqlValue value) {
-    return "(" + col + " " + op_sql(op) + " " + bind(std::move(value)) + ")";
-  }
-
   // Timestamps ("YYYY-MM-DDTHH:MM:SSZ" text) compared with a date, by day:
   // the day d covers [d 00:00:00, d+1 00:00:00).
-  std::string by_day(const std::string& col, Op op, Days day) {
+  static Expr by_day(const Field& field, Op op, Days day) {
     const auto midnight = [](Days d) { return format_date(d) + "T00:00:00Z"; };
-    // "col is before the end of day d" / "col is after day d". For the last
+    // "field is before the end of day d" / "field is after day d". For the last
     // representable day the next midnight has a 5-digit year, which would sort
     // wrongly as text: compare with the day's last second instead.
     const Days next = day + std::chrono::days{1};
     const bool last_day = static_cast<int>(std::chrono::year_month_day{next}.year()) > 9999;
     const auto end_bound = [&](bool before) {
-      if (last_day)
-        return col + (before ? " <= " : " > ") + bind(format_date(day) + "T23:59:59Z");
-      return col + (before ? " < " : " >= ") + bind(midnight(next));
+      if (last_day) return comparison(field, before ? Op::Le : Op::Gt, format_date(day) + "T23:59:59Z");
+      return comparison(field, before ? Op::Lt : Op::Ge, midnight(next));
     };
     switch (op) {
-      case Op::Eq: {
-        std::string lo = col + " >= " + bind(midnight(day));
-        return "(" + lo + " AND " + end_bound(true) + ")";
-      }
-      case Op::Ne: {
-        std::string lo = col + " < " + bind(midnight(day));
-        return "(" + lo + " OR " + end_bound(false) + ")";
-      }
-      case Op::Gt: return "(" + end_bound(false) + ")";
-      case Op::Ge: return "(" + col + " >= " + bind(midnight(day)) + ")";
-      case Op::Lt: return "(" + col + " < " + bind(midnight(day)) + ")";
-      case Op::Le: return "(" + end_bound(true) + ")";
+      case Op::Eq:
+        return both(Expr::Kind::And, comparison(field, Op::Ge, midnight(day)), end_bound(true));
+      case Op::Ne:
+        return both(Expr::Kind::Or, comparison(field, Op::Lt, midnight(day)), end_bound(false));
+      case Op::Gt: return end_bound(false);
+      case Op::Ge: return comparison(field, Op::Ge, midnight(day));
+      case Op::Lt: return comparison(field, Op::Lt, midnight(day));
+      case Op::Le: return end_bound(true);
     }
-    return "";
-  }
-
-  std::string bind(SqlValue value) {
-    std::string name = prefix_ + std::to_string(out_.params.size());
-    std::string placeholder = ":" + name;
-    out_.params.emplace_back(std::move(name), std::move(value));
-    return placeholder;
+    return comparison(field, op, midnight(day));
   }
 
   bool next_is_word(std::string_view lower) {
@@ -576,12 +567,9 @@ class Compiler {
                off);
   }
 
-  std::string_view src_;
-  const FieldTable& fields_;
-  std::string prefix_;
+  const Schema& schema_;
   Failer fail_;
   Lexer lex_;
-  SqlFragment out_;
   std::size_t comparisons_ = 0;
 };
 
@@ -607,28 +595,22 @@ FilterError::FilterError(const std::string& problem, std::size_t position)
                {{"filter", problem + " at position " + std::to_string(position)}}),
       position_(position) {}
 
-FieldTable::FieldTable(std::vector<Field> fields) : fields_(std::move(fields)) {
+Schema::Schema(std::vector<Field> fields) : fields_(std::move(fields)) {
   for (std::size_t i = 0; i < fields_.size(); ++i) {
     const Field& f = fields_[i];
     if (!is_identifier(f.name) || is_keyword(f.name))
       throw std::invalid_argument("filter field name is not a usable identifier: " + f.name);
-    if (f.column_sql.empty())
-      throw std::invalid_argument("filter field has no column: " + f.name);
     if (!index_.emplace(f.name, i).second)
       throw std::invalid_argument("duplicate filter field: " + f.name);
   }
 }
 
-const Field* FieldTable::find(std::string_view name) const {
+const Field* Schema::find(std::string_view name) const {
   const auto it = index_.find(name);
   return it == index_.end() ? nullptr : &fields_[it->second];
 }
 
-SqlFragment compile_filter(std::string_view expr, const FieldTable& fields,
-                           std::string_view param_prefix) {
-  if (!is_identifier(param_prefix))
-    throw std::invalid_argument("filter parameter prefix must be an identifier");
-
+Expr parse_filter(std::string_view expr, const Schema& schema) {
   const std::string too_long =
       "filter is longer than " + std::to_string(kMaxFilterLength) + " characters";
   // Cheap byte bound first (a character is at most 4 bytes), then validate
@@ -640,56 +622,36 @@ SqlFragment compile_filter(std::string_view expr, const FieldTable& fields,
     throw FilterError(too_long, kMaxFilterLength + 1);
   if (trim(expr).empty()) throw FilterError("empty filter", 1);
 
-  return Compiler(expr, fields, param_prefix).run();
+  return Parser(expr, schema).run();
 }
 
-std::string compile_sort(std::string_view sort, const FieldTable& fields,
-                         std::string_view default_sort, std::string_view id_column) {
+std::vector<SortKey> parse_sort(std::string_view sort, const Schema& schema, std::string_view default_sort) {
   const bool from_client = !sort.empty();
   const std::string_view spec = from_client ? sort : default_sort;
 
-  std::string sql;
-  bool has_id = false;
-  std::set<std::string_view> seen;
-  if (!spec.empty()) {
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t comma = spec.find(',', start);
-      const std::string_view raw =
-          spec.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                             : comma - start);
-      std::string_view key = trim(raw);
-      bool descending = false;
-      if (!key.empty() && (key.front() == '-' || key.front() == '+')) {
-        descending = key.front() == '-';
-        key.remove_prefix(1);
-      }
-      if (key.empty()) sort_error(from_client, "empty sort key");
-      const Field* field = fields.find(key);
-      if (field == nullptr) sort_error(from_client, "unknown sort field " + quoted(key));
-      if (!seen.insert(field->name).second)
-        sort_error(from_client, "duplicate sort key " + quoted(key));
-      const char* direction = descending ? " DESC" : " ASC";
-      std::string order_by;
-      for (const auto& column : field->order_columns)
-        order_by += (order_by.empty() ? "" : ", ") + column;
-      if (order_by.empty()) order_by = field->column_sql;
-      if (order_by == id_column) has_id = true;
-      if (field->order_columns.empty()) {
-        sql += (sql.empty() ? "" : ", ") + field->column_sql + direction;
-      } else {
-        for (const auto& column : field->order_columns) sql += (sql.empty() ? "" : ", ") + column + direction;
-      }
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
+  std::vector<SortKey> keys;
+  if (spec.empty()) return keys;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = spec.find(',', start);
+    const std::string_view raw =
+        spec.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view key = trim(raw);
+    bool descending = false;
+    if (!key.empty() && (key.front() == '-' || key.front() == '+')) {
+      descending = key.front() == '-';
+      key.remove_prefix(1);
     }
+    if (key.empty()) sort_error(from_client, "empty sort key");
+    const Field* field = schema.find(key);
+    if (field == nullptr) sort_error(from_client, "unknown sort field " + quoted(key));
+    for (const SortKey& seen : keys)
+      if (seen.field == field) sort_error(from_client, "duplicate sort key " + quoted(key));
+    keys.push_back(SortKey{field, descending});
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
   }
-  if (!has_id && !id_column.empty()) {
-    if (!sql.empty()) sql += ", ";
-    sql += id_column;
-    sql += " ASC";
-  }
-  return sql;
+  return keys;
 }
 
 }  // namespace jogtrack::filter

@@ -67,16 +67,15 @@ void render_list(Writer& w, const std::vector<storage::WeekRow>& rows) {
 
 }  // namespace
 
-const filter::FieldTable& week_sort_fields() {
+const filter::Schema& week_sort_schema() {
   using filter::FieldType;
-  // 1.0 * makes the averages real division on both SQLite and PostgreSQL.
-  static const filter::FieldTable table({
-      {"week", "(r.iso_year * 100 + r.iso_week)", FieldType::Integer, {"r.iso_year", "r.iso_week"}},
-      {"runs", "COUNT(*)", FieldType::Integer},
-      {"total_distance", "SUM(r.distance)", FieldType::Integer},
-      {"total_time", "SUM(r.time)", FieldType::Integer},
-      {"average_speed", "(1.0 * SUM(r.distance) / SUM(r.time))", FieldType::Real},
-      {"average_distance", "(1.0 * SUM(r.distance) / COUNT(*))", FieldType::Real},
+  static const filter::Schema table({
+      {"week", FieldType::Integer},
+      {"runs", FieldType::Integer},
+      {"total_distance", FieldType::Integer},
+      {"total_time", FieldType::Integer},
+      {"average_speed", FieldType::Real},
+      {"average_distance", FieldType::Real},
   });
   return table;
 }
@@ -105,8 +104,8 @@ ReportService::ReportService(storage::Storage& storage) : storage_(storage) {}
 
 storage::Page<storage::WeekRow> ReportService::weekly(const users::Caller& caller,
                                                       std::optional<std::int64_t> query_user_id,
-                                                      const storage::ListQuery& query) {
-  return storage_.runs().weekly(runs::resolve_owner(storage_, caller, query_user_id), query);
+                                                      const storage::ListRequest& request) {
+  return storage_.runs().weekly(runs::resolve_owner(storage_, caller, query_user_id), request);
 }
 
 }  // namespace jogtrack::reports

@@ -22,12 +22,10 @@ enum class WeeklyFormat {
 WeeklyFormat parse_weekly_format(std::optional<std::string_view> value);
 
 // What `sort` may name for weeks (format=list): week, runs, total_distance,
-// total_time, average_speed, average_distance — SQL over the grouped runs.
-const filter::FieldTable& week_sort_fields();
+// total_time, average_speed, average_distance (storage maps them to the
+// grouped runs or to weekly_totals).
+const filter::Schema& week_sort_schema();
 inline constexpr std::string_view kDefaultWeekSort = "week";
-// Tie-breaker that keeps pages of weeks from overlapping; the same columns as
-// the `week` key, so the default order follows the runs_user_week index.
-inline constexpr std::string_view kWeekIdColumn = "r.iso_year, r.iso_week";
 
 // Seed rows must be ordered by (year, week) ascending (the default sort).
 std::string render_weekly(const std::vector<storage::WeekRow>& rows, WeeklyFormat format);
@@ -39,9 +37,9 @@ class ReportService {
  public:
   explicit ReportService(storage::Storage& storage);
   // The caller's weeks, or (admin only, via ?user_id=N) user N's; 403/404 as for runs.
-  // query.filter applies to the runs before grouping; limit/offset page over weeks.
+  // request.filter applies to the runs before grouping; page/count page over weeks.
   storage::Page<storage::WeekRow> weekly(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
-                                         const storage::ListQuery& query);
+                                         const storage::ListRequest& request);
 
  private:
   storage::Storage& storage_;

@@ -11,18 +11,18 @@ namespace {
 std::vector<filter::Field> common_fields() {
   using filter::FieldType;
   return {
-      {"result_id", "r.result_id", FieldType::Integer},
-      {"date", "r.date", FieldType::Date},
-      {"distance", "r.distance", FieldType::Integer},
-      {"time", "r.time", FieldType::Integer},
-      {"speed", "r.speed", FieldType::Real},
-      {"location", "r.location", FieldType::Text},
-      {"temperature_max", "r.temperature_max", FieldType::Real},
-      {"temperature_min", "r.temperature_min", FieldType::Real},
-      {"precipitation", "r.precipitation", FieldType::Real},
-      {"wind_speed", "r.wind_speed", FieldType::Real},
-      {"weather_code", "r.weather_code", FieldType::Integer},
-      {"created_at", "r.created_at", FieldType::Timestamp},
+      {"result_id", FieldType::Integer},
+      {"date", FieldType::Date},
+      {"distance", FieldType::Integer},
+      {"time", FieldType::Integer},
+      {"speed", FieldType::Real},
+      {"location", FieldType::Text},
+      {"temperature_max", FieldType::Real},
+      {"temperature_min", FieldType::Real},
+      {"precipitation", FieldType::Real},
+      {"wind_speed", FieldType::Real},
+      {"weather_code", FieldType::Integer},
+      {"created_at", FieldType::Timestamp},
   };
 }
 
@@ -35,11 +35,11 @@ weather::Condition stored_condition(const storage::RunRecord& run) {
 
 }  // namespace
 
-const filter::FieldTable& run_fields(bool admin) {
-  static const filter::FieldTable user_table(common_fields());
-  static const filter::FieldTable admin_table([] {
+const filter::Schema& run_schema(bool admin) {
+  static const filter::Schema user_table(common_fields());
+  static const filter::Schema admin_table([] {
     auto fields = common_fields();
-    fields.push_back({"user_id", "r.user_id", filter::FieldType::Integer});
+    fields.push_back({"user_id", filter::FieldType::Integer});
     return fields;
   }());
   return admin ? admin_table : user_table;
@@ -61,6 +61,7 @@ storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t
   v.date = format_date(date);
   v.distance = distance;
   v.time = time;
+  v.speed = time > 0 ? static_cast<double>(distance) / static_cast<double>(time) : 0.0;
   v.location = std::move(location);
   v.latitude = where.latitude;
   v.longitude = where.longitude;
@@ -132,8 +133,9 @@ void RunService::remove(const users::Caller& caller, std::int64_t result_id, con
 
 storage::Page<storage::RunRecord> RunService::list(const users::Caller& caller,
                                                    std::optional<std::int64_t> query_user_id,
-                                                   const storage::ListQuery& query) {
-  return storage_.runs().list(resolve_owner(storage_, caller, query_user_id), query);
+                                                   const storage::ListRequest& request) {
+  // The visibility rule, as a typed scope: only the resolved owner's runs.
+  return storage_.runs().list(resolve_owner(storage_, caller, query_user_id), request);
 }
 
 }  // namespace jogtrack::runs

@@ -18,12 +18,11 @@
 namespace jogtrack::runs {
 
 // Filter/sort fields of runs (and of the weekly report, applied before
-// grouping). The admin table adds user_id.
-const filter::FieldTable& run_fields(bool admin);
-inline const filter::FieldTable& run_fields(const users::Caller& caller) { return run_fields(caller.is_admin()); }
-// Default order of run lists and the tie-breaking column.
+// grouping). The admin schema adds user_id.
+const filter::Schema& run_schema(bool admin);
+inline const filter::Schema& run_schema(const users::Caller& caller) { return run_schema(caller.is_admin()); }
+// Default order of run lists (storage breaks ties by result id).
 inline constexpr std::string_view kDefaultRunSort = "date";
-inline constexpr std::string_view kRunIdColumn = "r.result_id";
 
 // Whose runs a request is about: the caller's, or (admins only) `requested`.
 // 403 for a non-admin naming any user (even themselves), 404 if the named
@@ -49,7 +48,7 @@ class RunService {
                             const Deadline& deadline);
   void remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline);
   storage::Page<storage::RunRecord> list(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
-                                         const storage::ListQuery& query);
+                                         const storage::ListRequest& request);
 
  private:
   storage::RunRecord load_visible(const users::Caller& caller, std::int64_t result_id);
@@ -58,7 +57,8 @@ class RunService {
   weather::CachedWeather& weather_;
 };
 
-// The stored columns for a run (derived values computed here).
+// The stored columns for a run: the one place its derived values (speed in
+// m/s, ISO year and week) are computed.
 storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t distance, std::int64_t time,
                                    std::string location, weather::Location where, weather::Condition condition);
 

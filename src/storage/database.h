@@ -74,10 +74,21 @@ class Database {
     else
       return caches_[slot_of(sql)].get<T>(sql);
   }
+  // The named query `text` prepared on this pooled session with Vars
+  // (StatementCache::prepared); only inside run(), on the session it passed.
+  template <class Vars>
+  Prepared<Vars>& prepared(soci::session& sql, const char* text) {
+    return caches_[slot_of(sql)].prepared<Vars>(sql, text);
+  }
   // A statement built per request, cached by key (StatementCache::get_keyed).
   template <class T, class... Args>
   T& cached_keyed(soci::session& sql, const std::string& key, Args&&... args) {
     return caches_[slot_of(sql)].get_keyed<T>(key, sql, std::forward<Args>(args)...);
+  }
+
+  template <class T>
+  T* find_keyed(soci::session& sql, const std::string& key) {
+    return caches_[slot_of(sql)].find_keyed<T>(key);
   }
 
   // A leased pool slot, healed (reconnected) if its connection looks broken.

@@ -1,195 +1,83 @@
-// Versioned schema migrations, one list per dialect; each applies in its own transaction.
+// Versioned schema migrations (src/storage/migrations/*.sql, compiled in), one
+// copy per dialect where they differ; all pending ones apply in one transaction.
+#include <charconv>
+#include <map>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/migration_files.h"
 
 namespace jogtrack::storage {
 
 namespace {
 
 struct Migration {
-  int version;
+  int version = 0;
   std::vector<std::string> sqlite;
   std::vector<std::string> postgres;
 };
 
-// Timestamps are RFC 3339 UTC text on both backends so they compare, filter
-// and render identically; PostgreSQL text columns use the "C" collation so
-// text sorts and compares byte-wise, as in SQLite, whatever the server
-// locale. iso_year/iso_week are computed at write time so the
-// weekly report groups on an index.
-// weekly_totals holds, per user and ISO week, what the weekly report would
-// group from runs; run writes keep it in step in their own transaction.
-constexpr const char* kBackfillWeeklyTotals =
-    "INSERT INTO weekly_totals (user_id, iso_year, iso_week, runs, total_distance, total_time) "
-    "SELECT user_id, iso_year, iso_week, COUNT(*), SUM(distance), SUM(time) FROM runs "
-    "GROUP BY user_id, iso_year, iso_week";
+// The statements of a migration file: comment lines dropped, split after each
+// ';' that ends a line.
+std::vector<std::string> statements_of(std::string_view text) {
+  std::vector<std::string> out;
+  std::string current;
+  while (!text.empty()) {
+    const std::size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos || line.substr(start, 2) == "--") continue;
+    const std::size_t end = line.find_last_not_of(" \t\r");
+    line = line.substr(0, end + 1);
+    const bool last = line.back() == ';';
+    if (last) line.remove_suffix(1);
+    if (!current.empty()) current += '\n';
+    current += line;
+    if (last) {
+      out.push_back(std::move(current));
+      current.clear();
+    }
+  }
+  if (!current.empty()) throw std::logic_error("migration statement without a closing ';': " + current);
+  return out;
+}
 
+// Every migration, by version, from the compiled-in files (migration_files.h).
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = {
-      {1,
-       {
-           R"(CREATE TABLE users (
-                user_id INTEGER PRIMARY KEY AUTOINCREMENT,
-                username TEXT NOT NULL,
-                username_key TEXT NOT NULL,
-                email TEXT,
-                name TEXT,
-                scopes TEXT NOT NULL,
-                role TEXT NOT NULL,
-                password_hash TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                updated_at TEXT,
-                modified_by INTEGER,
-                deleted_at TEXT))",
-           "CREATE UNIQUE INDEX users_username_live ON users(username_key) WHERE deleted_at IS NULL",
-           "CREATE INDEX users_role_live ON users(role) WHERE deleted_at IS NULL",
-           R"(CREATE TABLE refresh_tokens (
-                token_hash TEXT PRIMARY KEY,
-                user_id INTEGER NOT NULL REFERENCES users(user_id),
-                family TEXT NOT NULL,
-                state INTEGER NOT NULL DEFAULT 0,
-                expires_at INTEGER NOT NULL,
-                created_at INTEGER NOT NULL))",
-           "CREATE INDEX refresh_tokens_family ON refresh_tokens(family)",
-           "CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id)",
-           "CREATE TABLE login_failures (attempt_key TEXT NOT NULL, at INTEGER NOT NULL)",
-           "CREATE INDEX login_failures_key_at ON login_failures(attempt_key, at)",
-           R"(CREATE TABLE runs (
-                result_id INTEGER PRIMARY KEY AUTOINCREMENT,
-                user_id INTEGER NOT NULL REFERENCES users(user_id),
-                date TEXT NOT NULL,
-                distance INTEGER NOT NULL,
-                time INTEGER NOT NULL,
-                speed REAL NOT NULL,
-                location TEXT NOT NULL,
-                latitude REAL NOT NULL,
-                longitude REAL NOT NULL,
-                condition TEXT NOT NULL,
-                temperature_max REAL,
-                temperature_min REAL,
-                precipitation REAL,
-                wind_speed REAL,
-                weather_code INTEGER,
-                iso_year INTEGER NOT NULL,
-                iso_week INTEGER NOT NULL,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL))",
-           "CREATE INDEX runs_user_date ON runs(user_id, date, result_id)",
-           "CREATE INDEX runs_user_week ON runs(user_id, iso_year, iso_week)",
-           R"(CREATE TABLE weather_cache (
-                date TEXT NOT NULL,
-                lat_centi INTEGER NOT NULL,
-                lon_centi INTEGER NOT NULL,
-                condition TEXT NOT NULL,
-                fetched_at TEXT NOT NULL,
-                PRIMARY KEY (date, lat_centi, lon_centi)))",
-       },
-       {
-           R"(CREATE TABLE users (
-                user_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-                username TEXT COLLATE "C" NOT NULL,
-                username_key TEXT COLLATE "C" NOT NULL,
-                email TEXT COLLATE "C",
-                name TEXT COLLATE "C",
-                scopes TEXT COLLATE "C" NOT NULL,
-                role TEXT COLLATE "C" NOT NULL,
-                password_hash TEXT COLLATE "C" NOT NULL,
-                created_at TEXT COLLATE "C" NOT NULL,
-                updated_at TEXT COLLATE "C",
-                modified_by BIGINT,
-                deleted_at TEXT COLLATE "C"))",
-           "CREATE UNIQUE INDEX users_username_live ON users(username_key) WHERE deleted_at IS NULL",
-           "CREATE INDEX users_role_live ON users(role) WHERE deleted_at IS NULL",
-           R"(CREATE TABLE refresh_tokens (
-                token_hash TEXT PRIMARY KEY,
-                user_id BIGINT NOT NULL REFERENCES users(user_id),
-                family TEXT COLLATE "C" NOT NULL,
-                state INTEGER NOT NULL DEFAULT 0,
-                expires_at BIGINT NOT NULL,
-                created_at BIGINT NOT NULL))",
-           "CREATE INDEX refresh_tokens_family ON refresh_tokens(family)",
-           "CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id)",
-           "CREATE TABLE login_failures (attempt_key TEXT COLLATE \"C\" NOT NULL, at BIGINT NOT NULL)",
-           "CREATE INDEX login_failures_key_at ON login_failures(attempt_key, at)",
-           R"(CREATE TABLE runs (
-                result_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-                user_id BIGINT NOT NULL REFERENCES users(user_id),
-                date TEXT COLLATE "C" NOT NULL,
-                distance BIGINT NOT NULL,
-                time BIGINT NOT NULL,
-                speed DOUBLE PRECISION NOT NULL,
-                location TEXT COLLATE "C" NOT NULL,
-                latitude DOUBLE PRECISION NOT NULL,
-                longitude DOUBLE PRECISION NOT NULL,
-                condition TEXT COLLATE "C" NOT NULL,
-                temperature_max DOUBLE PRECISION,
-                temperature_min DOUBLE PRECISION,
-                precipitation DOUBLE PRECISION,
-                wind_speed DOUBLE PRECISION,
-                weather_code INTEGER,
-                iso_year INTEGER NOT NULL,
-                iso_week INTEGER NOT NULL,
-                created_at TEXT COLLATE "C" NOT NULL,
-                updated_at TEXT COLLATE "C" NOT NULL))",
-           "CREATE INDEX runs_user_date ON runs(user_id, date, result_id)",
-           "CREATE INDEX runs_user_week ON runs(user_id, iso_year, iso_week)",
-           R"(CREATE TABLE weather_cache (
-                date TEXT COLLATE "C" NOT NULL,
-                lat_centi INTEGER NOT NULL,
-                lon_centi INTEGER NOT NULL,
-                condition TEXT COLLATE "C" NOT NULL,
-                fetched_at TEXT COLLATE "C" NOT NULL,
-                PRIMARY KEY (date, lat_centi, lon_centi)))",
-       }},
-      // Performance: a covering index so a filtered list's COUNT(*) never reads
-      // the table; users.runs_version, bumped in the transaction of every run
-      // write, which keys the cached list totals (valid across instances); and
-      // weekly_totals for the unfiltered weekly report.
-      {2,
-       {
-           "CREATE INDEX runs_user_date_cover ON runs(user_id, date, distance, time, result_id)",
-           "ALTER TABLE users ADD COLUMN runs_version INTEGER NOT NULL DEFAULT 0",
-           R"(CREATE TABLE weekly_totals (
-                user_id INTEGER NOT NULL REFERENCES users(user_id),
-                iso_year INTEGER NOT NULL,
-                iso_week INTEGER NOT NULL,
-                runs INTEGER NOT NULL,
-                total_distance INTEGER NOT NULL,
-                total_time INTEGER NOT NULL,
-                PRIMARY KEY (user_id, iso_year, iso_week)) WITHOUT ROWID)",
-           kBackfillWeeklyTotals,
-       },
-       {
-           "CREATE INDEX runs_user_date_cover ON runs(user_id, date, distance, time, result_id)",
-           "ALTER TABLE users ADD COLUMN runs_version BIGINT NOT NULL DEFAULT 0",
-           R"(CREATE TABLE weekly_totals (
-                user_id BIGINT NOT NULL REFERENCES users(user_id),
-                iso_year INTEGER NOT NULL,
-                iso_week INTEGER NOT NULL,
-                runs BIGINT NOT NULL,
-                total_distance BIGINT NOT NULL,
-                total_time BIGINT NOT NULL,
-                PRIMARY KEY (user_id, iso_year, iso_week)))",
-           kBackfillWeeklyTotals,
-       }},
-      // Attempt limits: each event row says when it stops counting, so rows of
-      // keys never seen again can be pruned across the board (every limit has
-      // its own window). Login failures so far had the 15-minute window.
-      // Registrations per address are counted in the same table.
-      {3,
-       {
-           "ALTER TABLE login_failures ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0",
-           "UPDATE login_failures SET expires_at = at + 900",
-           "CREATE INDEX login_failures_expires ON login_failures(expires_at)",
-       },
-       {
-           "ALTER TABLE login_failures ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0",
-           "UPDATE login_failures SET expires_at = at + 900",
-           "CREATE INDEX login_failures_expires ON login_failures(expires_at)",
-       }},
-  };
+  static const std::vector<Migration> all = [] {
+    std::map<int, Migration> by_version;
+    for (const auto& file : migration_files()) {
+      int version = 0;
+      const auto [ptr, ec] = std::from_chars(file.name.data(), file.name.data() + file.name.size(), version);
+      if (ec != std::errc() || version <= 0 || ptr == file.name.data())
+        throw std::logic_error("migration file name needs a version: " + std::string(file.name));
+      Migration& m = by_version[version];
+      m.version = version;
+      const auto ends_with = [&](std::string_view suffix) {
+        return file.name.size() >= suffix.size() && file.name.substr(file.name.size() - suffix.size()) == suffix;
+      };
+      auto statements = statements_of(file.text);
+      if (ends_with(".sqlite.sql")) {
+        m.sqlite = std::move(statements);
+      } else if (ends_with(".postgres.sql")) {
+        m.postgres = std::move(statements);
+      } else {
+        m.sqlite = statements;
+        m.postgres = std::move(statements);
+      }
+    }
+    std::vector<Migration> ordered;
+    for (auto& [version, m] : by_version) {
+      if (m.sqlite.empty() || m.postgres.empty())
+        throw std::logic_error("migration " + std::to_string(version) + " lacks a dialect's statements");
+      ordered.push_back(std::move(m));
+    }
+    return ordered;
+  }();
   return all;
 }
 

@@ -9,6 +9,7 @@ namespace jogtrack::storage {
 void StatementCache::clear() noexcept {
   try {
     entries_.clear();
+    named_.clear();
     keyed_.clear();
   } catch (...) {
     // Finalising a statement on a dead connection: nothing more to release.

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/deadline.h"
-#include "common/sql_value.h"
+#include "filter/filter.h"
 #include "weather/weather.h"
 
 namespace jogtrack::storage {
@@ -18,13 +18,16 @@ struct Page {
   std::int64_t total = 0;
 };
 
-// A filtered, sorted, paged list request. filter.sql is empty for "all";
-// order_by is trusted SQL built from a field table, never from user text.
-struct ListQuery {
-  SqlFragment filter;
-  std::string order_by;
-  std::int64_t limit = 10;
-  std::int64_t offset = 0;
+// A filtered, sorted, paged list request, typed all the way down: the api
+// parses it against a service's filter::Schema, the service adds its rules as
+// typed scopes (the owner of runs, the role of listed users), and only the
+// store turns it into SQL over its own columns (storage/list_sql.h).
+struct ListRequest {
+  std::optional<filter::Expr> filter;  // nullopt: all
+  std::vector<filter::SortKey> sort;   // the store adds the tie-breaking column
+  std::int64_t page = 0;
+  std::int64_t count = 10;
+  std::int64_t offset() const { return page * count; }
 };
 
 // ---- users ---------------------------------------------------------------
@@ -74,7 +77,7 @@ class UserStore {
   // Soft delete; also refuses to delete the last live admin (Conflict).
   virtual bool remove(std::int64_t user_id, std::int64_t modified_by) = 0;
   // only_role: restrict to accounts with exactly that role (managers see "user").
-  virtual Page<UserRecord> list(const ListQuery& query, const std::optional<std::string>& only_role) = 0;
+  virtual Page<UserRecord> list(const ListRequest& request, const std::optional<std::string>& only_role) = 0;
 };
 
 // ---- refresh tokens --------------------------------------------------------
@@ -138,12 +141,14 @@ struct RunRecord {
   std::string updated_at;
 };
 
-// Everything stored for a run: the caller computes the derived columns.
+// Everything stored for a run: the caller computes the derived columns
+// (speed, ISO week: runs::make_run_values is the one place).
 struct RunValues {
   std::int64_t user_id = 0;
   std::string date;
   std::int64_t distance = 0;
   std::int64_t time = 0;
+  double speed = 0;  // m/s
   std::string location;
   double latitude = 0;
   double longitude = 0;
@@ -171,10 +176,11 @@ class RunStore {
   virtual std::optional<RunRecord> find(std::int64_t result_id) = 0;
   virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline) = 0;
   virtual bool remove(std::int64_t result_id, const Deadline& deadline) = 0;
-  virtual Page<RunRecord> list(std::int64_t user_id, const ListQuery& query) = 0;
-  // query.filter applies to runs before grouping; query.order_by orders the weeks
-  // (SQL over the grouped columns, built from reports::week_sort_fields()).
-  virtual Page<WeekRow> weekly(std::int64_t user_id, const ListQuery& query) = 0;
+  // The runs of one owner (the service's visibility rule, as a typed scope).
+  virtual Page<RunRecord> list(std::int64_t owner, const ListRequest& request) = 0;
+  // request.filter (over the run fields) applies to runs before grouping;
+  // request.sort names reports::week_sort_schema() fields and orders the weeks.
+  virtual Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) = 0;
 };
 
 // ---- the whole store -------------------------------------------------------

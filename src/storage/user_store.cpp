@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "common/dates.h"
+#include "storage/list_queries.h"
+#include "storage/list_statement.h"
 
 namespace jogtrack::storage {
 
@@ -85,6 +87,15 @@ struct FindUserById final : CachedStatement {
     st.alloc();
     st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE u.user_id = :id AND u.deleted_at IS NULL");
     st.define_and_bind();
+  }
+};
+
+// Accounts with one role (a manager's view), or all (bound: false).
+struct RoleScope {
+  std::string role;
+  bool bound = false;
+  void bind(soci::statement& st) {
+    if (bound) st.exchange(soci::use(role, "only_role"));
   }
 };
 
@@ -242,45 +253,20 @@ bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
   });
 }
 
-Page<UserRecord> SociUserStore::list(const ListQuery& query, const std::optional<std::string>& only_role) {
+Page<UserRecord> SociUserStore::list(const ListRequest& request, const std::optional<std::string>& only_role) {
   return db_.run("list users", Retry::Safe, [&](soci::session& sql) {
-    std::string where = "u.deleted_at IS NULL";
-    std::string role = only_role.value_or("");
-    if (only_role) where += " AND u.role = :only_role";
-    if (!query.filter.sql.empty()) where += " AND " + query.filter.sql;
-    auto params = query.filter.params;
-
+    const RoleScope scope{only_role.value_or(""), only_role.has_value()};
+    const bool by_role = only_role.has_value();
+    const ListShape shape(request);
     Page<UserRecord> page;
-    {
-      long long total = 0;
-      soci::statement st(sql);
-      st.exchange(soci::into(total));
-      if (only_role) st.exchange(soci::use(role, "only_role"));
-      bind_params(st, params);
-      st.alloc();
-      st.prepare("SELECT COUNT(*) FROM users u WHERE " + where);
-      st.define_and_bind();
-      st.execute(true);
-      page.total = total;
-    }
-    if (page.total <= query.offset) return page;
-    long long limit = query.limit, offset = query.offset;
-    UserRow row;
-    soci::statement st(sql);
-    row.bind(st);
-    if (only_role) st.exchange(soci::use(role, "only_role"));
-    bind_params(st, params);
-    st.exchange(soci::use(limit, "lim"));
-    st.exchange(soci::use(offset, "off"));
-    st.alloc();
-    st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE " + where + " ORDER BY " +
-               query.order_by + " LIMIT :lim OFFSET :off");
-    st.define_and_bind();
-    if (st.execute(true)) {
-      do {
-        page.items.push_back(row.record());
-      } while (st.fetch());
-    }
+    run_filtered<CountRow>(
+        db_, sql, by_role ? "users count by role" : "users count", false, false, shape, scope,
+        [&] { return queries::user_count(request, by_role); }, [&](const CountRow& row) { page.total = row.total; });
+    if (page.total <= request.offset()) return page;
+    run_filtered<UserRow>(
+        db_, sql, by_role ? "users page by role" : "users page", true, true, shape, scope,
+        [&] { return queries::user_page(request, by_role); },
+        [&](const UserRow& row) { page.items.push_back(row.record()); });
     return page;
   });
 }

@@ -15,7 +15,7 @@ class SociUserStore : public UserStore {
   bool set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes, const std::string& role,
                   std::int64_t modified_by) override;
   bool remove(std::int64_t user_id, std::int64_t modified_by) override;
-  Page<UserRecord> list(const ListQuery& query, const std::optional<std::string>& only_role) override;
+  Page<UserRecord> list(const ListRequest& request, const std::optional<std::string>& only_role) override;
 
  private:
   Database& db_;

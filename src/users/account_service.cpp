@@ -35,15 +35,15 @@ bool may_manage(const Caller& caller, const storage::UserRecord& target) {
 
 }  // namespace
 
-const filter::FieldTable& user_fields() {
+const filter::Schema& user_schema() {
   using filter::FieldType;
-  static const filter::FieldTable table({
-      {"user_id", "u.user_id", FieldType::Integer},
-      {"username", "u.username", FieldType::Text},
-      {"email", "u.email", FieldType::Text},
-      {"name", "u.name", FieldType::Text},
-      {"role", "u.role", FieldType::Text},
-      {"created_at", "u.created_at", FieldType::Timestamp},
+  static const filter::Schema table({
+      {"user_id", FieldType::Integer},
+      {"username", FieldType::Text},
+      {"email", FieldType::Text},
+      {"name", FieldType::Text},
+      {"role", FieldType::Text},
+      {"created_at", FieldType::Timestamp},
   });
   return table;
 }
@@ -126,9 +126,10 @@ storage::UserRecord AccountService::get(const Caller& caller, std::int64_t user_
   return load_for(caller, user_id);
 }
 
-storage::Page<storage::UserRecord> AccountService::list(const Caller& caller, const storage::ListQuery& query) {
-  if (caller.is_admin()) return storage_.users().list(query, std::nullopt);
-  if (caller.is_manager()) return storage_.users().list(query, std::string("user"));
+storage::Page<storage::UserRecord> AccountService::list(const Caller& caller, const storage::ListRequest& request) {
+  // The visibility rule, as a typed scope: managers see plain users only.
+  if (caller.is_admin()) return storage_.users().list(request, std::nullopt);
+  if (caller.is_manager()) return storage_.users().list(request, std::string("user"));
   forbidden("listing accounts needs the manager or admin scope");
 }
 

@@ -28,7 +28,9 @@ struct AccountChanges {
 };
 
 // The fields /users can be filtered and sorted on.
-const filter::FieldTable& user_fields();
+const filter::Schema& user_schema();
+// Default order of account lists.
+inline constexpr std::string_view kDefaultUserSort = "user_id";
 
 class AccountService {
  public:
@@ -40,7 +42,7 @@ class AccountService {
   // Public registration: counted per client address (429 beyond the limit).
   storage::UserRecord register_from(const Registration& r, const std::string& client_address);
   storage::UserRecord get(const Caller& caller, std::int64_t user_id);
-  storage::Page<storage::UserRecord> list(const Caller& caller, const storage::ListQuery& query);
+  storage::Page<storage::UserRecord> list(const Caller& caller, const storage::ListRequest& request);
   // client_address: the throttle counts wrong current passwords like failed logins.
   void update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes,
               const std::string& client_address);

@@ -1,7 +1,9 @@
-// libFuzzer target for the filter and sort compilers. Besides crashes and
-// sanitizer reports it checks invariants: compiled SQL is balanced and made of
-// table columns, operators and one placeholder per parameter; errors carry a
-// sensible position and a printable UTF-8 message.
+// libFuzzer target for the filter and sort parsers and storage's SQL emitter
+// (parse + emit, the whole path user text takes towards SQL). Besides crashes
+// and sanitizer reports it checks invariants: the tree is well formed and
+// typed, the emitted SQL is balanced and made of table columns, operators and
+// one placeholder per value; errors carry a sensible position and a printable
+// UTF-8 message.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,27 +11,49 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "filter/filter.h"
+#include "storage/list_sql.h"
 
 namespace {
 
-using jogtrack::filter::Field;
-using jogtrack::filter::FieldTable;
+using jogtrack::SqlValue;
+using jogtrack::filter::Expr;
 using jogtrack::filter::FieldType;
+using jogtrack::filter::Schema;
+using jogtrack::storage::ColumnMap;
 
-const FieldTable& table() {
-  static const FieldTable t({
-      {"result_id", "r.result_id", FieldType::Integer},
-      {"date", "r.date", FieldType::Date},
-      {"distance", "r.distance", FieldType::Integer},
-      {"time", "r.time", FieldType::Integer},
-      {"speed", "r.speed", FieldType::Real},
-      {"location", "r.location", FieldType::Text},
-      {"temperature_max", "c.temperature_max", FieldType::Real},
-      {"created_at", "r.created_at", FieldType::Timestamp},
+const Schema& table() {
+  static const Schema t({
+      {"result_id", FieldType::Integer},
+      {"date", FieldType::Date},
+      {"distance", FieldType::Integer},
+      {"time", FieldType::Integer},
+      {"speed", FieldType::Real},
+      {"location", FieldType::Text},
+      {"temperature_max", FieldType::Real},
+      {"created_at", FieldType::Timestamp},
   });
   return t;
+}
+
+const ColumnMap& columns() {
+  static const ColumnMap m(
+      {
+          {"result_id", "r.result_id"},
+          {"date", "r.date"},
+          {"distance", "r.distance"},
+          {"time", "r.time"},
+          {"speed", "r.speed"},
+          {"location", "r.location"},
+          {"temperature_max", "c.temperature_max"},
+          {"created_at", "r.created_at"},
+      },
+      "r.result_id");
+  return m;
 }
 
 [[noreturn]] void violated(const char* what, std::string_view input, const std::string& out) {
@@ -53,9 +77,44 @@ bool printable_utf8(std::string_view s) {
   return true;
 }
 
+// The tree's shape and types: what the emitter relies on.
+void check_tree(const Expr& e, std::string_view input, std::size_t depth) {
+  if (depth > 2 * jogtrack::filter::kMaxFilterDepth + 4) violated("tree too deep", input, "");
+  switch (e.kind) {
+    case Expr::Kind::And:
+    case Expr::Kind::Or:
+      if (e.children.size() < 2) violated("and/or with fewer than two children", input, "");
+      break;
+    case Expr::Kind::Not:
+      if (e.children.size() != 1) violated("not without exactly one child", input, "");
+      break;
+    case Expr::Kind::Compare:
+    case Expr::Kind::IsNull:
+    case Expr::Kind::IsNotNull: {
+      if (!e.children.empty() || e.field == nullptr || table().find(e.field->name) != e.field)
+        violated("comparison without a schema field", input, "");
+      if (e.kind != Expr::Kind::Compare) break;
+      const bool text = std::holds_alternative<std::string>(e.value);
+      const bool numeric_field = e.field->type == FieldType::Integer || e.field->type == FieldType::Real;
+      if (numeric_field == text) violated("value type does not fit the field", input, "");
+      break;
+    }
+  }
+  for (const auto& child : e.children) check_tree(child, input, depth + 1);
+}
+
 void check_filter(std::string_view input) {
   try {
-    const auto f = jogtrack::filter::compile_filter(input, table());
+    const Expr tree = jogtrack::filter::parse_filter(input, table());
+    check_tree(tree, input, 0);
+    struct {
+      std::string sql;
+      std::vector<std::pair<std::string, SqlValue>> params;
+    } f;
+    jogtrack::storage::append_filter_sql(f.sql, tree, columns());
+    std::vector<SqlValue> values;
+    jogtrack::storage::append_filter_values(values, tree);
+    f.params = jogtrack::storage::named_params(values);
     const std::string& sql = f.sql;
     if (sql.size() < 2 || sql.front() != '(' || sql.back() != ')')
       violated("sql not parenthesised", input, sql);
@@ -87,8 +146,8 @@ void check_filter(std::string_view input) {
 
 void check_sort(std::string_view input) {
   try {
-    const std::string sql =
-        jogtrack::filter::compile_sort(input, table(), "-date,distance", "r.result_id");
+    const std::string sql = jogtrack::storage::order_by_sql(
+        jogtrack::filter::parse_sort(input, table(), "-date,distance"), columns());
     if (sql.find('\'') != std::string::npos || sql.find(';') != std::string::npos)
       violated("user text in order by", input, sql);
   } catch (const jogtrack::ApiError& e) {

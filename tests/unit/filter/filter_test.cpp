@@ -1,3 +1,5 @@
+// The filter and sort parsers, checked through the SQL that storage's emitter
+// makes of their trees (storage/list_sql.h) over a test column map.
 #include "filter/filter.h"
 
 #include <gtest/gtest.h>
@@ -8,26 +10,55 @@
 #include <string>
 #include <vector>
 
+#include "storage/list_sql.h"
+
 namespace jogtrack::filter {
 namespace {
 
 using Params = std::vector<std::pair<std::string, SqlValue>>;
 
-const FieldTable& runs() {
-  static const FieldTable table({
-      {"result_id", "r.result_id", FieldType::Integer},
-      {"date", "r.date", FieldType::Date},
-      {"distance", "r.distance", FieldType::Integer},
-      {"time", "r.time", FieldType::Integer},
-      {"speed", "r.speed", FieldType::Real},
-      {"location", "r.location", FieldType::Text},
-      {"temperature_max", "c.temperature_max", FieldType::Real},
-      {"created_at", "r.created_at", FieldType::Timestamp},
+const Schema& runs() {
+  static const Schema table({
+      {"result_id", FieldType::Integer},
+      {"date", FieldType::Date},
+      {"distance", FieldType::Integer},
+      {"time", FieldType::Integer},
+      {"speed", FieldType::Real},
+      {"location", FieldType::Text},
+      {"temperature_max", FieldType::Real},
+      {"created_at", FieldType::Timestamp},
   });
   return table;
 }
 
-SqlFragment compile(std::string_view expr) { return compile_filter(expr, runs()); }
+std::vector<storage::Column> run_column_list() {
+  return {
+      {"result_id", "r.result_id"}, {"date", "r.date"},         {"distance", "r.distance"},
+      {"time", "r.time"},           {"speed", "r.speed"},       {"location", "r.location"},
+      {"temperature_max", "c.temperature_max"},                 {"created_at", "r.created_at"},
+  };
+}
+
+const storage::ColumnMap& columns() {
+  static const storage::ColumnMap map(run_column_list(), "r.result_id");
+  return map;
+}
+
+// A parsed filter as the emitter writes it: SQL and the named values to bind.
+struct Emitted {
+  std::string sql;
+  Params params;
+};
+
+Emitted compile(std::string_view expr) {
+  const Expr tree = parse_filter(expr, runs());
+  Emitted out;
+  storage::append_filter_sql(out.sql, tree, columns());
+  std::vector<SqlValue> values;
+  storage::append_filter_values(values, tree);
+  out.params = storage::named_params(values);
+  return out;
+}
 
 // The detail of the FilterError `expr` throws ("" and a test failure if none).
 std::string error_of(std::string_view expr) {
@@ -149,12 +180,17 @@ TEST(FilterSql, FieldNamesAreCaseSensitive) {
   EXPECT_EQ(error_of("Distance eq 5"), "unknown field 'Distance' at position 1");
 }
 
-TEST(FilterSql, ParamPrefix) {
-  const auto f = compile_filter("time eq 1 or time eq 2", runs(), "w");
-  EXPECT_EQ(f.sql, "((r.time = :w0) OR (r.time = :w1))");
-  EXPECT_EQ(f.params[1].first, "w1");
-  EXPECT_THROW(compile_filter("time eq 1", runs(), ""), std::invalid_argument);
-  EXPECT_THROW(compile_filter("time eq 1", runs(), "a;b"), std::invalid_argument);
+TEST(FilterSql, ParamNames) {
+  const auto f = compile("time eq 1 or time eq 2");
+  EXPECT_EQ(f.sql, "((r.time = :f0) OR (r.time = :f1))");
+  EXPECT_EQ(f.params[1].first, "f1");
+}
+
+TEST(FilterSql, FractionAgainstAnIntegerFieldComparesAsReal) {
+  const auto f = compile("distance gt 12.5");
+  EXPECT_EQ(f.sql, "(r.distance > CAST(:f0 AS DOUBLE PRECISION))");
+  EXPECT_EQ(f.params, (Params{{"f0", 12.5}}));
+  EXPECT_EQ(compile("speed gt 12.5").sql, "(r.speed > :f0)");
 }
 
 TEST(FilterSql, ParamsNumberedPastTen) {
@@ -282,15 +318,15 @@ struct DayCase {
 TEST(FilterTimestamp, DaySemantics) {
   const std::string a = "2016-05-01T00:00:00Z", b = "2016-05-02T00:00:00Z";
   const std::vector<DayCase> cases = {
-      {"created_at eq 2016-05-01", "(r.created_at >= :f0 AND r.created_at < :f1)",
+      {"created_at eq 2016-05-01", "((r.created_at >= :f0) AND (r.created_at < :f1))",
        {{"f0", a}, {"f1", b}}},
-      {"created_at ne 2016-05-01", "(r.created_at < :f0 OR r.created_at >= :f1)",
+      {"created_at ne 2016-05-01", "((r.created_at < :f0) OR (r.created_at >= :f1))",
        {{"f0", a}, {"f1", b}}},
       {"created_at gt 2016-05-01", "(r.created_at >= :f0)", {{"f0", b}}},
       {"created_at ge 2016-05-01", "(r.created_at >= :f0)", {{"f0", a}}},
       {"created_at lt 2016-05-01", "(r.created_at < :f0)", {{"f0", a}}},
       {"created_at le 2016-05-01", "(r.created_at < :f0)", {{"f0", b}}},
-      {"created_at eq '2016-05-01'", "(r.created_at >= :f0 AND r.created_at < :f1)",
+      {"created_at eq '2016-05-01'", "((r.created_at >= :f0) AND (r.created_at < :f1))",
        {{"f0", a}, {"f1", b}}},
   };
   for (const auto& c : cases) {
@@ -310,12 +346,12 @@ TEST(FilterTimestamp, MonthAndYearBoundaries) {
 TEST(FilterTimestamp, LastRepresentableDay) {
   // The next midnight would have a five-digit year and sort wrongly as text.
   const auto eq = compile("created_at eq 9999-12-31");
-  EXPECT_EQ(eq.sql, "(r.created_at >= :f0 AND r.created_at <= :f1)");
+  EXPECT_EQ(eq.sql, "((r.created_at >= :f0) AND (r.created_at <= :f1))");
   EXPECT_EQ(eq.params, (Params{{"f0", std::string("9999-12-31T00:00:00Z")},
                                {"f1", std::string("9999-12-31T23:59:59Z")}}));
   EXPECT_EQ(compile("created_at gt 9999-12-31").sql, "(r.created_at > :f0)");
   EXPECT_EQ(compile("created_at ne 9999-12-31").sql,
-            "(r.created_at < :f0 OR r.created_at > :f1)");
+            "((r.created_at < :f0) OR (r.created_at > :f1))");
   EXPECT_EQ(compile("created_at le 9999-12-31").sql, "(r.created_at <= :f0)");
   EXPECT_EQ(compile("created_at ge 0000-01-01").params[0].second,
             SqlValue{std::string("0000-01-01T00:00:00Z")});
@@ -324,7 +360,7 @@ TEST(FilterTimestamp, LastRepresentableDay) {
 TEST(FilterTimestamp, ParamsContinueAcrossComparisons) {
   const auto f = compile("time eq 1 and created_at eq 2016-05-01 and time eq 2");
   EXPECT_EQ(f.sql,
-            "((r.time = :f0) AND (r.created_at >= :f1 AND r.created_at < :f2) AND (r.time = "
+            "((r.time = :f0) AND ((r.created_at >= :f1) AND (r.created_at < :f2)) AND (r.time = "
             ":f3))");
   EXPECT_EQ(f.params.size(), 4u);
 }
@@ -580,9 +616,9 @@ TEST(FilterInjection, RandomInputNeverLeaksIntoSql) {
 
 // ---- field table ---------------------------------------------------------------------------
 
-TEST(FieldTableTest, FindIsExact) {
+TEST(SchemaTest, FindIsExact) {
   ASSERT_NE(runs().find("speed"), nullptr);
-  EXPECT_EQ(runs().find("speed")->column_sql, "r.speed");
+  EXPECT_EQ(columns().at("speed").sql, "r.speed");
   EXPECT_EQ(runs().find("speed")->type, FieldType::Real);
   EXPECT_EQ(runs().find("Speed"), nullptr);
   EXPECT_EQ(runs().find("spee"), nullptr);
@@ -590,19 +626,26 @@ TEST(FieldTableTest, FindIsExact) {
   EXPECT_EQ(runs().fields().size(), 8u);
 }
 
-TEST(FieldTableTest, RejectsBadDefinitions) {
-  EXPECT_THROW(FieldTable({{"a", "x", FieldType::Text}, {"a", "y", FieldType::Text}}),
-               std::invalid_argument);
-  EXPECT_THROW(FieldTable({{"a.b", "x", FieldType::Text}}), std::invalid_argument);
-  EXPECT_THROW(FieldTable({{"", "x", FieldType::Text}}), std::invalid_argument);
-  EXPECT_THROW(FieldTable({{"Not", "x", FieldType::Text}}), std::invalid_argument);
-  EXPECT_THROW(FieldTable({{"a", "", FieldType::Text}}), std::invalid_argument);
+TEST(SchemaTest, RejectsBadDefinitions) {
+  EXPECT_THROW(Schema({{"a", FieldType::Text}, {"a", FieldType::Text}}), std::invalid_argument);
+  EXPECT_THROW(Schema({{"a.b", FieldType::Text}}), std::invalid_argument);
+  EXPECT_THROW(Schema({{"", FieldType::Text}}), std::invalid_argument);
+  EXPECT_THROW(Schema({{"Not", FieldType::Text}}), std::invalid_argument);
+  EXPECT_THROW(storage::ColumnMap({{"a", ""}}, "x"), std::invalid_argument);
+  EXPECT_THROW(storage::ColumnMap({{"a", "x"}, {"a", "y"}}, "x"), std::invalid_argument);
+}
+
+TEST(SchemaTest, AFieldWithoutAColumnIsAProgrammingError) {
+  const storage::ColumnMap partial({{"time", "r.time"}}, "r.result_id");
+  const Expr tree = parse_filter("time eq 1 and distance eq 2", runs());
+  std::string sql;
+  EXPECT_THROW(storage::append_filter_sql(sql, tree, partial), std::logic_error);
 }
 
 // ---- sort ----------------------------------------------------------------------------------
 
 std::string sort(std::string_view s, std::string_view def = "date,result_id") {
-  return compile_sort(s, runs(), def, "r.result_id");
+  return storage::order_by_sql(parse_sort(s, runs(), def), columns());
 }
 
 std::string sort_error(std::string_view s) {
@@ -639,8 +682,9 @@ TEST(Sort, Default) {
   EXPECT_EQ(sort(""), "r.date ASC, r.result_id ASC");
   EXPECT_EQ(sort("", "-date"), "r.date DESC, r.result_id ASC");
   EXPECT_EQ(sort("", ""), "r.result_id ASC");
-  EXPECT_EQ(compile_sort("", runs(), "", ""), "");
-  EXPECT_EQ(compile_sort("date", runs(), "", ""), "r.date ASC");
+  const storage::ColumnMap no_tie_break(run_column_list(), "");
+  EXPECT_EQ(storage::order_by_sql(parse_sort("", runs(), ""), no_tie_break), "");
+  EXPECT_EQ(storage::order_by_sql(parse_sort("date", runs(), ""), no_tie_break), "r.date ASC");
   EXPECT_THROW(sort("", "nope"), std::invalid_argument);
   EXPECT_THROW(sort("", "date,date"), std::invalid_argument);
 }
@@ -669,14 +713,20 @@ TEST(Sort, LongInputIsLinear) {
 }
 
 TEST(CompileSort, CompositeKeysSortEachColumnInTheKeysDirection) {
-  const FieldTable weeks({
-      {"week", "(w.y * 100 + w.n)", FieldType::Integer, {"w.y", "w.n"}},
-      {"total", "SUM(w.d)", FieldType::Integer},
-  });
-  EXPECT_EQ(compile_sort("", weeks, "week", "w.y, w.n"), "w.y ASC, w.n ASC");
-  EXPECT_EQ(compile_sort("-week", weeks, "week", "w.y, w.n"), "w.y DESC, w.n DESC");
-  EXPECT_EQ(compile_sort("-total", weeks, "week", "w.y, w.n"), "SUM(w.d) DESC, w.y, w.n ASC");
-  EXPECT_EQ(compile_sort("total,week", weeks, "week", "w.y, w.n"), "SUM(w.d) ASC, w.y ASC, w.n ASC");
+  const Schema weeks({{"week", FieldType::Integer}, {"total", FieldType::Integer}});
+  const storage::ColumnMap week_columns(
+      {
+          {"week", "(w.y * 100 + w.n)", {"w.y", "w.n"}},
+          {"total", "SUM(w.d)"},
+      },
+      "w.y, w.n");
+  const auto order = [&](std::string_view s) {
+    return storage::order_by_sql(parse_sort(s, weeks, "week"), week_columns);
+  };
+  EXPECT_EQ(order(""), "w.y ASC, w.n ASC");
+  EXPECT_EQ(order("-week"), "w.y DESC, w.n DESC");
+  EXPECT_EQ(order("-total"), "SUM(w.d) DESC, w.y, w.n ASC");
+  EXPECT_EQ(order("total,week"), "SUM(w.d) ASC, w.y ASC, w.n ASC");
 }
 
 }  // namespace

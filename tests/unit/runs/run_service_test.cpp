@@ -90,10 +90,21 @@ class RunServiceTest : public ::testing::Test {
     }
   }
 
-  storage::ListQuery all() {
-    storage::ListQuery q;
-    q.order_by = filter::compile_sort("", run_fields(true), kDefaultRunSort, kRunIdColumn);
-    q.limit = 1000;
+  storage::ListRequest all() {
+    storage::ListRequest q;
+    q.sort = filter::parse_sort("", run_schema(true), kDefaultRunSort);
+    q.count = 1000;
+    return q;
+  }
+
+  // Every week, in (year, week) order: the weekly report sorts by week fields
+  // (reports::week_sort_schema(); only its name matters to storage).
+  static storage::ListRequest weeks(std::optional<filter::Expr> runs_filter = std::nullopt) {
+    static const filter::Schema week_schema({{"week", filter::FieldType::Integer}});
+    storage::ListRequest q;
+    q.filter = std::move(runs_filter);
+    q.sort = filter::parse_sort("", week_schema, "week");
+    q.count = 1000;
     return q;
   }
 
@@ -123,10 +134,10 @@ TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
   EXPECT_EQ(again.condition_json, r.condition_json);
   EXPECT_EQ(again.created_at, r.created_at);
   // Stored week: 2017-01-01 is in 2016-W52.
-  const auto weeks = storage_->runs().weekly(alice_.user_id, all());
-  ASSERT_EQ(weeks.items.size(), 1u);
-  EXPECT_EQ(weeks.items[0].year, 2016);
-  EXPECT_EQ(weeks.items[0].week, 52);
+  const auto stored = storage_->runs().weekly(alice_.user_id, weeks());
+  ASSERT_EQ(stored.items.size(), 1u);
+  EXPECT_EQ(stored.items[0].year, 2016);
+  EXPECT_EQ(stored.items[0].week, 52);
 }
 
 TEST_F(RunServiceTest, WeatherFailureStoresNothing) {
@@ -157,7 +168,7 @@ TEST_F(RunServiceTest, WritesPastTheirDeadlineChangeNothing) {
   expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, patch, past); });
   expect_error(ErrorKind::Unavailable, [&] { service_->remove(alice_, r.result_id, past); });
   EXPECT_EQ(service_->get(alice_, r.result_id).distance, 2000);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).items.at(0).total_distance, 2000);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).items.at(0).total_distance, 2000);
 }
 
 TEST_F(RunServiceTest, ADeadlineThatPassesDuringTheWeatherLookupStoresNothing) {
@@ -165,7 +176,7 @@ TEST_F(RunServiceTest, ADeadlineThatPassesDuringTheWeatherLookupStoresNothing) {
   const auto soon = Deadline::at(Deadline::Clock::now() + std::chrono::milliseconds(30));
   expect_error(ErrorKind::Unavailable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), soon); });
   EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).total, 0);
 }
 
 // The store checks the deadline inside the transaction, after every statement
@@ -175,7 +186,7 @@ TEST_F(RunServiceTest, TheStoreRollsBackAWriteWhoseDeadlinePassedBeforeCommit) {
   const auto values = make_run_values(alice_.user_id, day("2017-01-01"), 1000, 100, "1 2", {1, 2}, {});
   expect_error(ErrorKind::Unavailable, [&] { storage_->runs().create(values, past); });
   EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).total, 0);
   const auto stored = storage_->runs().create(values, Deadline::never());
   EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 1);
   auto changed = values;
@@ -183,7 +194,7 @@ TEST_F(RunServiceTest, TheStoreRollsBackAWriteWhoseDeadlinePassedBeforeCommit) {
   expect_error(ErrorKind::Unavailable, [&] { storage_->runs().update(stored.result_id, changed, past); });
   expect_error(ErrorKind::Unavailable, [&] { storage_->runs().remove(stored.result_id, past); });
   EXPECT_EQ(storage_->runs().find(stored.result_id)->distance, 1000);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).items.at(0).total_distance, 1000);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).items.at(0).total_distance, 1000);
 }
 
 TEST_F(RunServiceTest, PrivacyRules) {
@@ -251,9 +262,9 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   u = service_->update(alice_, r.result_id, redate, Deadline::never());
   EXPECT_EQ(u.date, "2017-01-01");
   EXPECT_EQ(provider_.calls, 4);
-  const auto weeks = storage_->runs().weekly(alice_.user_id, all());
-  ASSERT_EQ(weeks.items.size(), 1u);
-  EXPECT_EQ(weeks.items[0].week, 52);
+  const auto stored = storage_->runs().weekly(alice_.user_id, weeks());
+  ASSERT_EQ(stored.items.size(), 1u);
+  EXPECT_EQ(stored.items[0].week, 52);
   EXPECT_EQ(service_->update(alice_, r.result_id, RunPatch{}, Deadline::never()).updated_at, u.updated_at);
 }
 
@@ -266,42 +277,45 @@ TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
   service_->create(alice_, std::nullopt, run("2016-01-09", 2000, 410), Deadline::never());
   service_->create(bob_, std::nullopt, run("2015-01-01", 9999, 1), Deadline::never());
 
-  auto q = all();
-  q.limit = 2;
-  q.offset = 1;
-  const auto weeks = storage_->runs().weekly(alice_.user_id, q);
-  EXPECT_EQ(weeks.total, 3);
-  ASSERT_EQ(weeks.items.size(), 2u);
-  EXPECT_EQ(weeks.items[0].year, 2015);
-  EXPECT_EQ(weeks.items[0].week, 2);
-  EXPECT_EQ(weeks.items[0].runs, 1);
-  EXPECT_EQ(weeks.items[1].year, 2016);
-  EXPECT_EQ(weeks.items[1].week, 1);
+  auto q = weeks();
+  q.count = 1;
+  q.page = 1;
+  const auto second = storage_->runs().weekly(alice_.user_id, q);
+  EXPECT_EQ(second.total, 3);
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items[0].year, 2015);
+  EXPECT_EQ(second.items[0].week, 2);
+  EXPECT_EQ(second.items[0].runs, 1);
+  q.page = 2;
+  const auto third = storage_->runs().weekly(alice_.user_id, q);
+  ASSERT_EQ(third.items.size(), 1u);
+  EXPECT_EQ(third.items[0].year, 2016);
+  EXPECT_EQ(third.items[0].week, 1);
 
-  q = all();
-  const auto first = storage_->runs().weekly(alice_.user_id, q).items.at(0);
+  const auto first = storage_->runs().weekly(alice_.user_id, weeks()).items.at(0);
   EXPECT_EQ(first.runs, 4);
   EXPECT_EQ(first.total_distance, 8100);
   EXPECT_EQ(first.total_time, 1728);
 
-  q.filter = filter::compile_filter("distance gt 2000 or date ge 2016-01-01", run_fields(false));
+  q = all();
+  q.filter = filter::parse_filter("distance gt 2000 or date ge 2016-01-01", run_schema(false));
   const auto page = service_->list(alice_, std::nullopt, q);
   ASSERT_EQ(page.total, 2);
   EXPECT_EQ(page.items[0].date, "2015-01-04");
   EXPECT_EQ(page.items[1].date, "2016-01-09");
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, q).total, 2);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks(q.filter)).total, 2);
 
-  q.filter = filter::compile_filter("precipitation eq 1.5 and wind_speed eq 12.25 and weather_code eq 61",
-                                    run_fields(false));
+  q.filter = filter::parse_filter("precipitation eq 1.5 and wind_speed eq 12.25 and weather_code eq 61",
+                                    run_schema(false));
   EXPECT_EQ(service_->list(alice_, std::nullopt, q).total, 6);
-  q.filter = filter::compile_filter("temperature_max eq 32.09 and temperature_min lt 40", run_fields(false));
+  q.filter = filter::parse_filter("temperature_max eq 32.09 and temperature_min lt 40", run_schema(false));
   EXPECT_EQ(service_->list(alice_, std::nullopt, q).total, 6);
-  q.filter = filter::compile_filter("created_at ge 2000-01-01", run_fields(false));
+  q.filter = filter::parse_filter("created_at ge 2000-01-01", run_schema(false));
   EXPECT_EQ(service_->list(alice_, std::nullopt, q).total, 6);
 
   q = all();
-  q.order_by = filter::compile_sort("-distance,date", run_fields(false), kDefaultRunSort, kRunIdColumn);
-  q.limit = 1;
+  q.sort = filter::parse_sort("-distance,date", run_schema(false), kDefaultRunSort);
+  q.count = 1;
   EXPECT_EQ(service_->list(alice_, std::nullopt, q).items.at(0).distance, 2100);
 }
 
@@ -314,30 +328,33 @@ TEST_F(RunServiceTest, RunsOfDeletedUsersAreInvisible) {
   EXPECT_FALSE(storage_->runs().find(r.result_id));
   EXPECT_FALSE(storage_->runs().remove(r.result_id, Deadline::never()));
   EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).total, 0);
 }
 
 TEST(RunFields, AdminTableAddsUserId) {
-  EXPECT_EQ(run_fields(false).find("user_id"), nullptr);
-  ASSERT_NE(run_fields(true).find("user_id"), nullptr);
+  EXPECT_EQ(run_schema(false).find("user_id"), nullptr);
+  ASSERT_NE(run_schema(true).find("user_id"), nullptr);
   for (const char* name : {"result_id", "date", "distance", "time", "speed", "location", "temperature_max",
                            "temperature_min", "precipitation", "wind_speed", "weather_code", "created_at"}) {
-    EXPECT_NE(run_fields(false).find(name), nullptr) << name;
-    EXPECT_NE(run_fields(true).find(name), nullptr) << name;
+    EXPECT_NE(run_schema(false).find(name), nullptr) << name;
+    EXPECT_NE(run_schema(true).find(name), nullptr) << name;
   }
-  EXPECT_EQ(run_fields(false).fields().size(), 12u);
-  EXPECT_EQ(run_fields(true).fields().size(), 13u);
-  EXPECT_EQ(run_fields(false).find("date")->type, filter::FieldType::Date);
-  EXPECT_EQ(run_fields(false).find("condition"), nullptr);
+  EXPECT_EQ(run_schema(false).fields().size(), 12u);
+  EXPECT_EQ(run_schema(true).fields().size(), 13u);
+  EXPECT_EQ(run_schema(false).find("date")->type, filter::FieldType::Date);
+  EXPECT_EQ(run_schema(false).find("condition"), nullptr);
 }
 
-TEST(MakeRunValues, ComputesTheIsoWeek) {
+TEST(MakeRunValues, ComputesTheIsoWeekAndSpeed) {
   const auto v = make_run_values(3, day("2021-01-03"), 1000, 300, "1 2", {1, 2}, weather::Condition{});
   EXPECT_EQ(v.date, "2021-01-03");
   EXPECT_EQ(v.iso_year, 2020);
   EXPECT_EQ(v.iso_week, 53);
   EXPECT_EQ(v.user_id, 3);
   EXPECT_DOUBLE_EQ(v.latitude, 1);
+  EXPECT_DOUBLE_EQ(v.speed, 1000.0 / 300.0);
+  // No time recorded: speed 0, never a division by zero.
+  EXPECT_DOUBLE_EQ(make_run_values(3, day("2021-01-03"), 1000, 0, "1 2", {1, 2}, {}).speed, 0.0);
 }
 
 }  // namespace

@@ -56,9 +56,9 @@ TEST_F(AccountServiceTest, ListsAreForManagersAndAdmins) {
   const auto user = add("plain");
   const auto manager = add("boss", {"user", "manager"});
   const auto admin = add("root", {"user", "admin"});
-  storage::ListQuery query;
-  query.limit = 100;
-  query.order_by = "u.user_id";
+  storage::ListRequest query;
+  query.count = 100;
+  query.sort = filter::parse_sort("", user_schema(), kDefaultUserSort);
   EXPECT_EQ(kind_of([&] { accounts_->list(user, query); }), ErrorKind::Forbidden);
   const auto managed = accounts_->list(manager, query);
   EXPECT_EQ(managed.total, 1);  // plain users only
