@@ -8,7 +8,7 @@ namespace jogtrack::storage::queries {
 // The columns of a run row, in the order RunRow binds them.
 inline constexpr const char* kRunColumns =
     "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at";
+    "r.updated_at, r.version";
 // Only runs whose owner is a live account (runs of deleted users are invisible everywhere).
 inline constexpr const char* kLiveRuns =
     " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL ";
@@ -25,14 +25,15 @@ inline constexpr const char* kInsertRun =
 
 inline constexpr const char* kFindLiveRun =
     "SELECT r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL "
+    "r.updated_at, r.version FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL "
     "WHERE r.result_id = :id";
 
 inline constexpr const char* kUpdateLiveRun =
     "UPDATE runs SET date = :date, distance = :distance, time = :time, speed = :speed, "
     "location = :location, latitude = :lat, longitude = :lon, condition = :cond, "
     "temperature_max = :tmax, temperature_min = :tmin, precipitation = :precip, wind_speed = :wind, "
-    "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated "
+    "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated, "
+    "version = version + 1 "  // the ETag (SPEC §6): every write makes a new one
     "WHERE result_id = :id AND EXISTS (SELECT 1 FROM users u WHERE u.user_id = runs.user_id "
     "AND u.deleted_at IS NULL)";
 

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "storage/auth_stores.h"
+#include "storage/idempotency_store.h"
 #include "storage/redis_stores.h"
 #include "storage/run_store.h"
 #include "storage/user_store.h"
@@ -14,13 +15,15 @@ class SociStorage : public Storage {
  public:
   SociStorage(const std::string& url, std::size_t pool_size, const std::optional<std::string>& redis_url,
               long statement_timeout_ms)
-      : db_(url, pool_size, statement_timeout_ms), users_(db_), tokens_(db_), attempts_(db_), runs_(db_), weather_cache_(db_) {
+      : db_(url, pool_size, statement_timeout_ms), users_(db_), tokens_(db_), attempts_(db_), runs_(db_), weather_cache_(db_),
+        idempotency_(db_) {
     db_.migrate();
     if (redis_url) {
-      // Refresh tokens and login failures then live in Redis, shared by every instance.
+      // Refresh tokens, login failures and idempotency keys then live in Redis, shared by every instance.
       redis_ = std::make_unique<RedisPool>(*redis_url, pool_size);
       redis_tokens_ = std::make_unique<RedisTokenStore>(*redis_);
       redis_attempts_ = std::make_unique<RedisAttemptStore>(*redis_);
+      redis_idempotency_ = std::make_unique<RedisIdempotencyStore>(*redis_);
     }
   }
   UserStore& users() override { return users_; }
@@ -29,6 +32,9 @@ class SociStorage : public Storage {
     return redis_attempts_ ? static_cast<AttemptStore&>(*redis_attempts_) : attempts_;
   }
   RunStore& runs() override { return runs_; }
+  IdempotencyStore& idempotency() override {
+    return redis_idempotency_ ? static_cast<IdempotencyStore&>(*redis_idempotency_) : idempotency_;
+  }
   weather::WeatherCacheStore& weather_cache() override { return weather_cache_; }
 
   // Readiness is about the database: without Redis only logins and token
@@ -48,9 +54,11 @@ class SociStorage : public Storage {
   SociAttemptStore attempts_;
   SociRunStore runs_;
   SociWeatherCacheStore weather_cache_;
+  SociIdempotencyStore idempotency_;
   std::unique_ptr<RedisPool> redis_;
   std::unique_ptr<RedisTokenStore> redis_tokens_;
   std::unique_ptr<RedisAttemptStore> redis_attempts_;
+  std::unique_ptr<RedisIdempotencyStore> redis_idempotency_;
 };
 
 }  // namespace

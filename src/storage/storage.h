@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/deadline.h"
+#include "common/errors.h"
 #include "filter/filter.h"
 #include "weather/weather.h"
 
@@ -30,6 +31,25 @@ struct ListRequest {
   std::int64_t offset() const { return page * count; }
 };
 
+// If-Match as row versions (SPEC §6): a write happens only while the row's
+// version is one of `versions`, checked inside the write transaction (row
+// locked), so a lost update is impossible. nullopt: unconditional.
+struct VersionCheck {
+  std::optional<std::vector<std::int64_t>> versions;
+  bool allows(std::int64_t version) const {
+    if (!versions) return true;
+    for (auto v : *versions)
+      if (v == version) return true;
+    return false;
+  }
+  // Throws ApiError(PreconditionFailed) unless allows(version).
+  void enforce(std::int64_t version) const {
+    if (!allows(version))
+      throw ApiError(ErrorKind::PreconditionFailed,
+                     "the resource has changed since it was read (If-Match does not match its ETag)");
+  }
+};
+
 // ---- users ---------------------------------------------------------------
 struct UserRecord {
   std::int64_t user_id = 0;
@@ -41,6 +61,7 @@ struct UserRecord {
   std::string password_hash;
   std::string created_at;
   std::optional<std::string> updated_at;
+  std::int64_t version = 1;  // bumped by every write to the row (the ETag)
 };
 
 struct NewUser {
@@ -70,12 +91,14 @@ class UserStore {
   virtual std::optional<UserRecord> find_by_username_key(const std::string& key) = 0;
   // Returns false if the account is gone. Password changes revoke nothing here:
   // the caller revokes refresh tokens through TokenStore.
-  virtual bool update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) = 0;
+  // Both throw ApiError(PreconditionFailed) when `check` refuses the current version.
+  virtual bool update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by,
+                      const VersionCheck& check = {}) = 0;
   // Atomically refuses (ApiError LastAdmin) to leave no live admin.
   virtual bool set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
                           const std::string& role, std::int64_t modified_by) = 0;
   // Soft delete; also refuses to delete the last live admin (Conflict).
-  virtual bool remove(std::int64_t user_id, std::int64_t modified_by) = 0;
+  virtual bool remove(std::int64_t user_id, std::int64_t modified_by, const VersionCheck& check = {}) = 0;
   // only_role: restrict to accounts with exactly that role (managers see "user").
   virtual Page<UserRecord> list(const ListRequest& request, const std::optional<std::string>& only_role) = 0;
 };
@@ -127,6 +150,34 @@ class AttemptStore {
   virtual void clear(const std::string& key) = 0;
 };
 
+// ---- idempotency keys (SPEC §6) ---------------------------------------------
+// One row per key (key_hash binds the client's key to the route and caller).
+enum class ClaimOutcome {
+  Started,    // the key is new (or expired, or its first request was abandoned): go ahead
+  InFlight,   // the first request with this key is still running (409)
+  Mismatch,   // the key was used with another request (422)
+  Completed,  // `response` holds the first request's answer (replay it)
+};
+struct IdempotencyClaim {
+  ClaimOutcome outcome = ClaimOutcome::Started;
+  std::string response;  // Completed: what complete() stored
+};
+
+class IdempotencyStore {
+ public:
+  virtual ~IdempotencyStore() = default;
+  // Atomically (across threads and instances) decides what a request with
+  // this key may do, and when Started records it as in flight until
+  // now + ttl_seconds. An in-flight row older than stale_seconds (its process
+  // died) is taken over; an expired row counts as absent.
+  virtual IdempotencyClaim claim(const std::string& key_hash, const std::string& fingerprint, std::int64_t now,
+                                 std::int64_t ttl_seconds, std::int64_t stale_seconds) = 0;
+  // The first request finished: replays answer with `response` from now on.
+  virtual void complete(const std::string& key_hash, const std::string& response) = 0;
+  // The first request failed: forget the key, so a retry runs afresh.
+  virtual void release(const std::string& key_hash) = 0;
+};
+
 // ---- runs ----------------------------------------------------------------
 struct RunRecord {
   std::int64_t result_id = 0;
@@ -139,6 +190,7 @@ struct RunRecord {
   std::string condition_json;
   std::string created_at;
   std::string updated_at;
+  std::int64_t version = 1;  // bumped by every write to the row (the ETag)
 };
 
 // Everything stored for a run: the caller computes the derived columns
@@ -174,8 +226,10 @@ class RunStore {
   virtual RunRecord create(const RunValues& run, const Deadline& deadline) = 0;
   // Runs of live users only.
   virtual std::optional<RunRecord> find(std::int64_t result_id) = 0;
-  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline) = 0;
-  virtual bool remove(std::int64_t result_id, const Deadline& deadline) = 0;
+  // Both throw ApiError(PreconditionFailed) when `check` refuses the current version.
+  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline,
+                                          const VersionCheck& check = {}) = 0;
+  virtual bool remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check = {}) = 0;
   // The runs of one owner (the service's visibility rule, as a typed scope).
   virtual Page<RunRecord> list(std::int64_t owner, const ListRequest& request) = 0;
   // request.filter (over the run fields) applies to runs before grouping;
@@ -191,6 +245,7 @@ class Storage {
   virtual TokenStore& tokens() = 0;
   virtual AttemptStore& attempts() = 0;
   virtual RunStore& runs() = 0;
+  virtual IdempotencyStore& idempotency() = 0;
   virtual weather::WeatherCacheStore& weather_cache() = 0;
   virtual bool ping() = 0;
   // The directory of the SQLite file ("" for PostgreSQL): where a generated secret is kept.
@@ -199,7 +254,7 @@ class Storage {
 
 // Opens the database named by url (sqlite:PATH or postgresql://...) and
 // applies pending migrations; with redis_url (redis://host:port/db) refresh
-// tokens and login-failure counters live in Redis instead. Throws
+// tokens, login-failure counters and idempotency keys live in Redis instead. Throws
 // std::runtime_error with a clear message (never a password).
 // statement_timeout_ms (PostgreSQL; 0 = none): a statement running longer is
 // cancelled by the server and its request answered 503.
