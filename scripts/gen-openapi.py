@@ -890,7 +890,11 @@ def document():
                            "RFC 3339 UTC. Errors are RFC 9457 problem+json whose `type` is a "
                            "`/docs/problems#<kind>` reference explained at "
                            "[/docs/problems](/docs/problems). Lists take `page`, `count`, `sort` and `filter` "
-                           "(an OData `$filter` subset).",
+                           "(an OData `$filter` subset). `HEAD` works wherever `GET` does; bodies over 1 KiB are "
+                           "gzip-compressed for clients that accept it; answers to authenticated requests carry "
+                           "`Cache-Control: no-store`. Before any operation is matched, a URL over 32 KiB is a "
+                           "414 and header fields over 16 KiB a 431 (problem types `uri-too-long`, "
+                           "`header-fields-too-large`), and the connection is then closed.",
             "contact": {"name": "jogtrack maintainers", "url": "https://github.com/jogtrack/jogtrack/issues"},
             "license": {"name": "MIT", "identifier": "MIT"},
         },
