@@ -361,14 +361,16 @@ def import_row(key, label, port, pids, tokens, content_type, body, expect, reps,
 
 
 def export_row(key, label, port, pids, token, expect, reps):
-    """One warm-up export (the database file into the page cache), then `reps` timed ones."""
-    stream_export(port, token)
+    """One untimed export (the database file into the page cache), then `reps` timed ones; memory
+    as for imports: from before the untimed one, whose freed memory the others may reuse."""
+    warm = measured(pids[0], pids[1], lambda: stream_export(port, token))
     reps_out = [measured(pids[0], pids[1], lambda: stream_export(port, token)) for _ in range(reps)]
     row = dict(sorted(reps_out, key=lambda r: r["wall_s"])[len(reps_out) // 2])
-    row.update(key=key, label=label, reps=reps_out, expect=expect,
-               peak_mb=max(r["peak_mb"] for r in reps_out), growth_mb=max(r["growth_mb"] for r in reps_out),
+    peak = max(r["peak_mb"] for r in [warm] + reps_out)
+    row.update(key=key, label=label, warmup=warm, reps=reps_out, expect=expect,
+               rss_before_mb=warm["rss_before_mb"], peak_mb=peak, growth_mb=peak - warm["rss_before_mb"],
                wall_all_s=[round(r["wall_s"], 3) for r in reps_out])
-    bad = [r for r in reps_out if r["status"] != 200 or r["runs"] != expect]
+    bad = [r for r in [warm] + reps_out if r["status"] != 200 or r["runs"] != expect]
     if bad:
         row.update(status=bad[0]["status"], error=bad[0]["error"] or f"{bad[0]['runs']} rows")
     return row
@@ -815,11 +817,11 @@ def report(rows, transfers, load, crash, cfg, args, elapsed, load1):
     if transfers:
         transfer_lines, transfers_pass = transfer_table(transfers, cfg)
         all_pass = all_pass and transfers_pass
-        print(f"\ntransfers: one request each, {cfg['transfer_reps']} timed reps, the median shown "
-              f"(peak/growth: the highest rep); imports after one untimed import of the same file into another "
-              f"user (warm weather cache), timed into bench_importer;\n"
-              f"peak = highest RSS during the transfer (VmHWM reset before it, and VmRSS sampled every 5 ms), "
-              f"growth = peak minus RSS just before it; export read in 64 KiB pieces and counted, not kept\n")
+        print(f"\ntransfers: one request at a time; one untimed run, then {cfg['transfer_reps']} timed reps, "
+              f"the median shown, peak = the highest of all (VmHWM reset before each, and VmRSS sampled every "
+              f"5 ms);\ngrowth = peak minus RSS before (imports: before the untimed import, which goes to another "
+              f"user and warms the weather cache; timed ones go to bench_importer);\n"
+              f"export read in 64 KiB pieces and counted, not kept\n")
         print("\n".join(transfer_lines))
     print(f"\ntotal time {elapsed:.0f} s; overall: {'PASS' if all_pass else 'some targets MISSED'}")
     return {"mode": mode, "rows": rows, "transfers": transfers, "load": load, "crash": crash, "elapsed_s": elapsed,
