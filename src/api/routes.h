@@ -14,7 +14,7 @@ namespace jogtrack::api {
 
 // What the handlers need; owned by the composition root in main.
 struct Services {
-  storage::Storage& storage;
+  storage::HealthCheck& health;  // readiness (/readyz)
   users::SessionService& sessions;
   users::AccountService& accounts;
   observability::Metrics& metrics;
