@@ -10,7 +10,7 @@ PACKAGES=(
   librestinio-dev libasio-dev libfmt-dev libspdlog-dev rapidjson-dev
   nlohmann-json3-dev libsodium-dev
   libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
-  libcurl4-openssl-dev libhiredis-dev libcli11-dev
+  libcurl4-openssl-dev libhiredis-dev libcli11-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-requests
   clang libclang-rt-14-dev

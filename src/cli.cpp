@@ -217,6 +217,9 @@ struct App {
         run_store(storage::sql_run_store(*stores.db)),
         weather_cache(storage::sql_weather_cache(*stores.db)),
         health(storage::database_health(*stores.db)),
+        // With Redis, idempotency keys are shared by every instance like tokens and attempts.
+        idempotency(stores.redis ? storage::redis_idempotency_store(*stores.redis)
+                                 : storage::sql_idempotency_store(*stores.db)),
         tokens(jwt_secret(cfg, *stores.db), cfg.access_token_ttl, cfg.jwt_audience),
         sessions(*stores.users, *stores.refresh_tokens, tokens, cfg.refresh_token_ttl, core.throttle),
         weather_client(weather_options(cfg)),
@@ -224,7 +227,7 @@ struct App {
         weather(limited_weather_client, *weather_cache, weather_stats),
         runs(*run_store, *stores.users, weather),
         reports(*run_store, *stores.users),
-        services{*health, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
+        services{*health, *idempotency, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
                  {cfg.cookie_secure, cfg.refresh_token_ttl}} {
     add_weather_metrics(metrics, weather_stats);
     add_connection_metrics(metrics, connection_stats);
@@ -236,6 +239,7 @@ struct App {
   std::unique_ptr<storage::RunStore> run_store;
   std::unique_ptr<weather::WeatherCacheStore> weather_cache;
   std::unique_ptr<storage::HealthCheck> health;
+  std::unique_ptr<storage::IdempotencyStore> idempotency;
   auth::TokenService tokens;
   users::SessionService sessions;
   observability::Metrics metrics;

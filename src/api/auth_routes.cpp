@@ -1,4 +1,5 @@
 // /auth: login, refresh, logout, verify, me; refresh tokens in the body or, for browsers, in a cookie.
+#include "api/conditional.h"
 #include "api/dto/tokens.h"
 #include "api/dto/users.h"
 #include "api/endpoint.h"
@@ -75,7 +76,8 @@ void add_auth_routes(http::Router& router, Services& s) {
                [](const Call&) { return http::Response::json(200, R"({"valid":true})"); });
 
   add_endpoint(router, sessions, {"GET", "/auth/me"}, [&s](const Call& c) {
-    return http::Response::json(200, dto::me_json(s.accounts.get(c.caller, c.caller.user_id)));
+    const auto me = s.accounts.get(c.caller, c.caller.user_id);
+    return with_etag(http::Response::json(200, dto::me_json(me)), me.version);
   });
 }
 

@@ -15,6 +15,7 @@ namespace jogtrack::api {
 // What the handlers need; owned by the composition root in main.
 struct Services {
   storage::HealthCheck& health;  // readiness (/readyz)
+  storage::IdempotencyStore& idempotency;  // Idempotency-Key (idempotent())
   users::SessionService& sessions;
   users::AccountService& accounts;
   observability::Metrics& metrics;

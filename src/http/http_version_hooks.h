@@ -11,9 +11,12 @@
 //  - on message complete: copy http_major/http_minor into the request header;
 //  - on the URL: when the request line ended without a version (http_parser
 //    has just set 0.9), complete the message there, so serve() answers it.
+// The same specialisation also wires parser_limits.h (414/431/413 answered).
 // Include it only from server.cpp, before http_server_t is instantiated.
 #pragma once
 #include <restinio/http_server.hpp>
+
+#include "http/parser_limits.h"
 
 namespace jogtrack::http {
 
@@ -40,12 +43,35 @@ inline int on_message_complete(http_parser* parser) {
 }
 
 inline int on_url(http_parser* parser, const char* at, size_t length) {
+  if (parser_limits::url_too_long(parser, length)) return parser_limits::reject(parser, "414", on_message_complete);
   if (const int rc = restinio_url_cb(parser, at, length); rc != 0) return rc;
   // http_parser_init() zeroes the version; only a request line that ended
   // right after the URL sets 0.9 before this callback. (An explicit
   // "HTTP/0.9" is read after the URL and reported on message complete.)
   if (parser->http_major == 0 && parser->http_minor == 9) return on_message_complete(parser);
   return 0;
+}
+
+inline int on_header_field(http_parser* parser, const char* at, size_t length) {
+  if (parser_limits::field_name_too_long(parser, length))
+    return parser_limits::reject(parser, "431", on_message_complete);
+  return restinio_header_field_cb(parser, at, length);
+}
+
+inline int on_header_value(http_parser* parser, const char* at, size_t length) {
+  if (parser_limits::field_value_too_long(parser, length))
+    return parser_limits::reject(parser, "431", on_message_complete);
+  return restinio_header_value_cb(parser, at, length);
+}
+
+inline int on_headers_complete(http_parser* parser) {
+  if (parser_limits::declared_body_too_large(parser)) return parser_limits::reject(parser, "413", on_message_complete);
+  return restinio_headers_complete_cb(parser);
+}
+
+inline int on_body(http_parser* parser, const char* at, size_t length) {
+  if (parser_limits::body_too_large(parser, length)) return parser_limits::reject(parser, "413", on_message_complete);
+  return restinio_body_cb(parser, at, length);
 }
 
 }  // namespace version_hooks
@@ -55,6 +81,10 @@ inline http_parser_settings create_parser_settings<jogtrack::http::VersionAwareM
   http_parser_settings settings = create_parser_settings<default_http_methods_t>();
   settings.on_url = &version_hooks::on_url;
   settings.on_message_complete = &version_hooks::on_message_complete;
+  settings.on_header_field = &version_hooks::on_header_field;
+  settings.on_header_value = &version_hooks::on_header_value;
+  settings.on_headers_complete = &version_hooks::on_headers_complete;
+  settings.on_body = &version_hooks::on_body;
   return settings;
 }
 

@@ -31,6 +31,9 @@ struct Request {
   std::string accept_encoding;  // Accept-Encoding
   std::string if_none_match;    // If-None-Match
   std::string origin;           // Origin (CORS)
+  // Conventions of SPEC §6; empty when absent.
+  std::string if_match;         // If-Match (PATCH/DELETE of runs and users)
+  std::string idempotency_key;  // Idempotency-Key (POSTs that create)
   std::string request_id;
   // Set by the server from the request's arrival (ServerOptions::request_timeout):
   // work still undone when it passes is dropped or rolled back, and the client

@@ -142,17 +142,29 @@ MatchResult Router::match(std::string_view method, std::string_view path) const 
     result.params.clear();
     return result;
   }
-  for (const Route* r : node->routes)
+  const Route* get = nullptr;
+  bool has_head = false;
+  for (const Route* r : node->routes) {
     if (r->method == method) {
       result.route = r;
       result.pattern = r->pattern;
       return result;
     }
+    if (r->method == "GET") get = r;
+    has_head = has_head || r->method == "HEAD";
+  }
+  // HEAD works wherever GET does (SPEC §6): the server drops the GET answer's body.
+  if (method == "HEAD" && get) {
+    result.route = get;
+    result.pattern = get->pattern;
+    return result;
+  }
   result.params.clear();
   result.path_known = true;
   result.pattern = node->routes.front()->pattern;
-  result.allowed.reserve(node->routes.size());
+  result.allowed.reserve(node->routes.size() + 1);
   for (const Route* r : node->routes) result.allowed.push_back(r->method);
+  if (get && !has_head) result.allowed.emplace_back("HEAD");
   std::sort(result.allowed.begin(), result.allowed.end());
   return result;
 }

@@ -45,7 +45,8 @@ struct MatchResult {
 //    and "/app/assets/x.js" (param "", "runs", "assets/x.js") but not "/app".
 //    It is tried after literals and {name}, so "/app/x" can still be its own
 //    route. It serves the web app's client-side routes, which have any depth;
-//  - HEAD and OPTIONS are not special: unless registered they get 405.
+//  - HEAD without a HEAD route of its own takes the path's GET route (and
+//    Allow lists HEAD beside GET); OPTIONS is not special: 405 unless registered.
 // add() is for setup; match() and list() are thread-safe const calls.
 class Router {
  public:

@@ -34,6 +34,7 @@
 
 #include "common/errors.h"
 #include "http/connection_gate.h"
+#include "http/conventions.h"
 #include "http/http_version_hooks.h"
 #include "http/resilient_acceptor.h"
 #include "http/bounded_executor.h"
@@ -71,9 +72,11 @@ const char* reason_phrase(int status) {
     case 410: return "Gone";
     case 412: return "Precondition Failed";
     case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
@@ -173,6 +176,18 @@ std::optional<Response> ambiguous_request(const restinio::http_request_header_t&
   return std::nullopt;
 }
 
+// The answer to a request the parser cut short at a limit (parser_limits.h).
+Response over_limit(std::string_view status, std::size_t max_body_bytes) {
+  if (status == "414")
+    return problem_response(ErrorKind::UriTooLong,
+                            "the request target exceeds " + std::to_string(kMaxUrlBytes) + " bytes");
+  if (status == "413")
+    return problem_response(ErrorKind::PayloadTooLarge,
+                            "the request body exceeds " + std::to_string(max_body_bytes) + " bytes");
+  return problem_response(ErrorKind::HeaderFieldsTooLarge,
+                          "a header field exceeds 16384 bytes, a field name 1024 bytes, or there are over 100 fields");
+}
+
 // What a request gets when it cannot be served in time: the client may retry
 // shortly, and (unlike a closed connection) knows its request did nothing.
 Response overloaded(std::string_view detail) {
@@ -200,11 +215,14 @@ std::chrono::milliseconds effective_request_timeout(const ServerOptions& o) {
   return std::clamp(o.request_timeout, std::chrono::milliseconds(1), std::max(cap, std::chrono::milliseconds(1)));
 }
 
-// The headers only the web app's routes and cookie sessions read (SPEC §5).
+// The headers only some routes read: the web app's and cookie sessions (SPEC
+// §5), conditional requests and idempotent POSTs (SPEC §6).
 void read_browser_headers(const restinio::http_request_header_t& h, Request& r) {
   if (const auto* v = h.try_get_field(restinio::http_field::cookie)) r.cookie = *v;
   if (const auto* v = h.try_get_field(restinio::http_field::accept_encoding)) r.accept_encoding = *v;
   if (const auto* v = h.try_get_field(restinio::http_field::if_none_match)) r.if_none_match = *v;
+  if (const auto* v = h.try_get_field(restinio::http_field::if_match)) r.if_match = *v;
+  if (const auto* v = h.try_get_field("Idempotency-Key")) r.idempotency_key = *v;
 }
 
 struct State;
@@ -365,7 +383,8 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
     observability::log_access({r.method, route_label, resp.status, seconds * 1000.0, r.request_id, r.remote_ip});
 
     auto on_written = [this](const asio::error_code&) { release(); };
-    if (is_head(r)) {
+    // A 304 is sent like a HEAD answer: the length of what a 200 would carry, no content.
+    if (is_head(r) || resp.status == 304) {
       auto builder = req->create_response<restinio::user_controlled_output_t>(status_line);
       add_headers(builder, r, resp, close);
       builder.set_content_length(resp.body.size());
@@ -396,6 +415,12 @@ void State::run_handler(const restinio::request_handle_t& req, const Request& r,
     resp = problem_response(ErrorKind::Internal, "internal error");
   } catch (...) {
     spdlog::error("request {} {} {}: unhandled non-standard exception", r.request_id, r.method, route.pattern);
+    resp = problem_response(ErrorKind::Internal, "internal error");
+  }
+  try {
+    finish_response(r, resp);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: could not finish the response: {}", r.request_id, e.what());
     resp = problem_response(ErrorKind::Internal, "internal error");
   }
   respond(req, r, route.pattern, std::move(resp), t0);
@@ -441,6 +466,12 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
   if (const auto* origin = h.try_get_field(restinio::http_field::origin)) r.origin = *origin;  // CORS, every answer
 
   try {
+    // A limit the parser hit (parser_limits.h): the request is cut short, so
+    // nothing else about it can be trusted; answer and close.
+    if (const auto* rejected = h.try_get_field(kRejectedField)) {
+      respond(req, r, Metrics::kUnmatched, over_limit(*rejected, opts.max_body_bytes), t0, true);
+      return;
+    }
     // The parsed version, copied into the header by http_version_hooks.h.
     if (h.http_major() == 0) {
       respond(req, r, Metrics::kUnmatched,
@@ -492,7 +523,7 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
       respond(req, r, route.pattern,
               problem_response(ErrorKind::PayloadTooLarge,
                                "the request body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"),
-              t0);
+              t0, true);
       return;
     }
     if (const auto* ct = h.try_get_field(restinio::http_field::content_type)) r.content_type = *ct;
@@ -557,7 +588,7 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
       .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
                                     .max_url_size(kMaxUrlBytes)
                                     .max_field_name_size(1024)
-                                    .max_field_value_size(16 * 1024)
+                                    .max_field_value_size(16 * 1024 + 1)  // RESTinio refuses >= the limit
                                     .max_field_count(100)
                                     .max_body_size(std::max<std::uint64_t>(kRestinioBodyLimitFloor,
                                                                            2 * std::uint64_t{o.max_body_bytes})))

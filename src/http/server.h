@@ -63,9 +63,11 @@ struct ServerOptions {
 //    goes on like any OPTIONS request;
 //  - 404, or 405 + Allow, from the router (HEAD/OPTIONS: 405 unless registered);
 //  - 503 while draining;
-//  - 413 for a body over max_body_bytes. Bodies over max(1 MiB,
-//    2 x max_body_bytes), headers over 16 KiB per field or 100 fields, and URLs
-//    over 32 KiB make RESTinio drop the connection without any answer;
+//  - 413 for a body over max_body_bytes, then the connection is closed.
+//    Bodies over max(1 MiB, 2 x max_body_bytes) (413), header fields over
+//    16 KiB, names over 1 KiB or over 100 fields (431), and URLs over 32 KiB
+//    (414) are cut short by the parser (parser_limits.h), answered with a
+//    problem first of all, and the connection closed;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
 //    (parameters allowed, case-insensitive);
 //  - 400 for malformed percent-encoding in the query, a query parameter given
@@ -74,7 +76,8 @@ struct ServerOptions {
 //    queue is full, or when the request's deadline passed while it waited in
 //    the queue (its handler is then never run);
 //  - then the route's handler, in its Pool. A HEAD answer is the handler's
-//    answer with its Content-Length but without its body; ApiError -> problem via
+//    answer with its Content-Length but without its body (so is a 304);
+//    then finish_response (conventions.h: gzip, If-None-Match); ApiError -> problem via
 //    from_api_error; anything else -> 500 "internal error" (logged with the
 //    request id; the message is never sent).
 // Every answer gets CorsPolicy::decorate (Vary: Origin, and for a listed

@@ -104,8 +104,9 @@ storage::RunRecord RunService::get(const users::Caller& caller, std::int64_t res
 }
 
 storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch,
-                                      const Deadline& deadline) {
+                                      const Deadline& deadline, const storage::VersionCheck& check) {
   const auto current = load_visible(caller, result_id);
+  check.enforce(current.version);  // before a weather lookup that would be wasted
   if (patch.empty()) return current;
 
   const Days old_date = *parse_date(current.date);
@@ -121,14 +122,15 @@ storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t 
                                 patch.time.value_or(current.time), patch.location.value_or(current.location), where,
                                 std::move(condition));
   deadline.check();  // a slow lookup: do not even take the write lock
-  auto updated = runs_.update(result_id, values, deadline);
+  auto updated = runs_.update(result_id, values, deadline, check);
   if (!updated) run_not_found();
   return *updated;
 }
 
-void RunService::remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline) {
-  load_visible(caller, result_id);
-  if (!runs_.remove(result_id, deadline)) run_not_found();
+void RunService::remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline,
+                        const storage::VersionCheck& check) {
+  check.enforce(load_visible(caller, result_id).version);
+  if (!runs_.remove(result_id, deadline, check)) run_not_found();
 }
 
 storage::Page<storage::RunRecord> RunService::list(const users::Caller& caller,

@@ -44,9 +44,11 @@ class RunService {
   storage::RunRecord get(const users::Caller& caller, std::int64_t result_id);
   // Looks the weather up again only when the date or the coordinates change;
   // if that fails nothing is changed. An empty patch changes nothing.
+  // `check` (If-Match): 412 unless the run's version passes, checked first and again inside the write.
   storage::RunRecord update(const users::Caller& caller, std::int64_t result_id, const RunPatch& patch,
-                            const Deadline& deadline);
-  void remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline);
+                            const Deadline& deadline, const storage::VersionCheck& check = {});
+  void remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline,
+              const storage::VersionCheck& check = {});
   storage::Page<storage::RunRecord> list(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                          const storage::ListRequest& request);
 

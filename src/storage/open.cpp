@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "storage/auth_stores.h"
+#include "storage/idempotency_store.h"
 #include "storage/redis_stores.h"
 #include "storage/run_store.h"
 #include "storage/user_store.h"
@@ -44,6 +45,9 @@ std::unique_ptr<UserStore> sql_user_store(Database& db) { return std::make_uniqu
 std::unique_ptr<TokenStore> sql_token_store(Database& db) { return std::make_unique<SociTokenStore>(db); }
 std::unique_ptr<AttemptStore> sql_attempt_store(Database& db) { return std::make_unique<SociAttemptStore>(db); }
 std::unique_ptr<RunStore> sql_run_store(Database& db) { return std::make_unique<SociRunStore>(db); }
+std::unique_ptr<IdempotencyStore> sql_idempotency_store(Database& db) {
+  return std::make_unique<SociIdempotencyStore>(db);
+}
 std::unique_ptr<weather::WeatherCacheStore> sql_weather_cache(Database& db) {
   return std::make_unique<SociWeatherCacheStore>(db);
 }
@@ -55,6 +59,10 @@ std::shared_ptr<RedisPool> open_redis(const std::string& url, std::size_t pool_s
 std::unique_ptr<TokenStore> redis_token_store(RedisPool& redis) { return std::make_unique<RedisTokenStore>(redis); }
 std::unique_ptr<AttemptStore> redis_attempt_store(RedisPool& redis) {
   return std::make_unique<RedisAttemptStore>(redis);
+}
+
+std::unique_ptr<IdempotencyStore> redis_idempotency_store(RedisPool& redis) {
+  return std::make_unique<RedisIdempotencyStore>(redis);
 }
 
 int migrate_only(const std::string& url, Logger log) {

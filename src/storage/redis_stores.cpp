@@ -133,6 +133,35 @@ const std::string kTokenStatesLua = "local ACTIVE, ROTATED, REVOKED = " +
                                     std::to_string(static_cast<int>(TokenState::Rotated)) + ", " +
                                     std::to_string(static_cast<int>(TokenState::Revoked)) + "\n";
 
+// Idempotency keys: idem:<hash> = {f: fingerprint, s: started at, r: stored answer once done},
+// expiring with the key's 24 h (Redis prunes them). Replies: {0} started, {1} in flight,
+// {2} mismatch, {3, answer} completed.
+constexpr const char* kClaimLua = R"(
+local key, fp, now, ttl, stale = ARGV[1] .. 'idem:' .. ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local v = redis.call('HMGET', key, 'f', 's', 'r')
+if v[1] then
+  if v[1] ~= fp then return {2} end
+  if v[3] then return {3, v[3]} end
+  if tonumber(v[2]) > now - stale then return {1} end
+end
+redis.call('DEL', key)
+redis.call('HSET', key, 'f', fp, 's', now)
+redis.call('EXPIRE', key, ttl)
+return {0}
+)";
+
+constexpr const char* kCompleteLua = R"(
+local key = ARGV[1] .. 'idem:' .. ARGV[2]
+if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'r', ARGV[3]) end
+return 0
+)";
+
+constexpr const char* kForgetLua = R"(
+local key = ARGV[1] .. 'idem:' .. ARGV[2]
+if redis.call('HEXISTS', key, 'r') == 0 then redis.call('DEL', key) end
+return 0
+)";
+
 std::vector<std::string> eval(const char* script, std::initializer_list<std::string> args, bool with_extend = false) {
   std::vector<std::string> argv{"EVAL", kTokenStatesLua + (with_extend ? kExtendLua : "") + script, "0", kPrefix};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -404,6 +433,43 @@ void RedisAttemptStore::release(const std::string& key, std::int64_t at) {
 
 void RedisAttemptStore::clear(const std::string& key) {
   pool_.command("clear login failures", {"DEL", std::string(kPrefix) + "la:" + key}, true);
+}
+
+// ---- idempotency keys -----------------------------------------------------------
+
+IdempotencyClaim RedisIdempotencyStore::claim(const std::string& key_hash, const std::string& fingerprint,
+                                              std::int64_t now, std::int64_t ttl_seconds,
+                                              std::int64_t stale_seconds) {
+  // Not retried: a lost reply to a claim that started would turn the retry into "in flight".
+  auto r = pool_.command("claim idempotency key",
+                         eval(kClaimLua, {key_hash, fingerprint, std::to_string(now), std::to_string(ttl_seconds),
+                                          std::to_string(stale_seconds)}),
+                         false);
+  try {
+    switch (integer_at(r.get(), 0)) {
+      case 0: return {ClaimOutcome::Started, {}};
+      case 1: return {ClaimOutcome::InFlight, {}};
+      case 2: return {ClaimOutcome::Mismatch, {}};
+      case 3: {
+        if (r->elements < 2 || r->element[1]->type != REDIS_REPLY_STRING) break;
+        const redisReply* answer = r->element[1];
+        return {ClaimOutcome::Completed, std::string(answer->str, answer->len)};
+      }
+      default: break;
+    }
+    throw std::runtime_error("unexpected reply");
+  } catch (const std::runtime_error& e) {
+    pool_.log_error("claim idempotency key", e.what());
+    unavailable();
+  }
+}
+
+void RedisIdempotencyStore::complete(const std::string& key_hash, const std::string& response) {
+  pool_.command("complete idempotency key", eval(kCompleteLua, {key_hash, response}), true);
+}
+
+void RedisIdempotencyStore::release(const std::string& key_hash) {
+  pool_.command("release idempotency key", eval(kForgetLua, {key_hash}), true);
 }
 
 }  // namespace jogtrack::storage

@@ -1,4 +1,4 @@
-// Redis (hiredis) implementations of the refresh-token and attempt-limit stores (storage-internal).
+// Redis (hiredis) implementations of the refresh-token, attempt-limit and idempotency-key stores (storage-internal).
 // Every instance behind a load balancer shares them; each multi-step change is
 // one Lua script, so it is atomic across instances.
 #pragma once
@@ -85,6 +85,19 @@ class RedisAttemptStore : public AttemptStore {
                       std::int64_t window_seconds) override;
   void release(const std::string& key, std::int64_t at) override;
   void clear(const std::string& key) override;
+
+ private:
+  RedisPool& pool_;
+};
+
+// Idempotency keys expire on their own (Redis TTL): nothing to prune.
+class RedisIdempotencyStore : public IdempotencyStore {
+ public:
+  explicit RedisIdempotencyStore(RedisPool& pool) : pool_(pool) {}
+  IdempotencyClaim claim(const std::string& key_hash, const std::string& fingerprint, std::int64_t now,
+                         std::int64_t ttl_seconds, std::int64_t stale_seconds) override;
+  void complete(const std::string& key_hash, const std::string& response) override;
+  void release(const std::string& key_hash) override;
 
  private:
   RedisPool& pool_;

@@ -9,7 +9,7 @@ namespace jogtrack::storage::queries {
 // that kFindLiveRun is one constant spelled with the same text).
 #define JT_RUN_COLUMNS                                                                                      \
   "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, " \
-  "r.updated_at"
+  "r.updated_at, r.version"
 #define JT_LIVE_RUNS " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL "
 inline constexpr const char* kRunColumns = JT_RUN_COLUMNS;
 // Only runs whose owner is a live account (runs of deleted users are invisible everywhere).
@@ -33,7 +33,8 @@ inline constexpr const char* kUpdateLiveRun =
     "UPDATE runs SET date = :date, distance = :distance, time = :time, speed = :speed, "
     "location = :location, latitude = :lat, longitude = :lon, condition = :cond, "
     "temperature_max = :tmax, temperature_min = :tmin, precipitation = :precip, wind_speed = :wind, "
-    "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated "
+    "weather_code = :code, iso_year = :iso_year, iso_week = :iso_week, updated_at = :updated, "
+    "version = version + 1 "  // the ETag (SPEC §6): every write makes a new one
     "WHERE result_id = :id AND EXISTS (SELECT 1 FROM users u WHERE u.user_id = runs.user_id "
     "AND u.deleted_at IS NULL)";
 

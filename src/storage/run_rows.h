@@ -28,6 +28,7 @@ struct RunRow {
     st.exchange(soci::into(record.condition_json));
     st.exchange(soci::into(record.created_at));
     st.exchange(soci::into(record.updated_at));
+    st.exchange(soci::into(record.version));
   }
 };
 

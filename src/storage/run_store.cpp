@@ -4,6 +4,7 @@
 #include "storage/run_store.h"
 
 #include "storage/run_queries.h"
+#include "storage/row_version.h"
 #include "storage/run_rows.h"
 #include "storage/weekly_totals.h"
 
@@ -80,10 +81,11 @@ std::optional<RunRecord> SociRunStore::find(std::int64_t result_id) {
 }
 
 std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunValues& run,
-                                             const Deadline& deadline) {
+                                             const Deadline& deadline, const VersionCheck& check) {
   return db_.run("update run", Retry::BeforeSend, [&](soci::session& sql) -> std::optional<RunRecord> {
     long long id = result_id;
     WriteTransaction tx(db_, sql);
+    require_version(sql, db_.dialect(), "runs", "result_id", id, check);
     const auto old = old_run(db_, sql, id);
     if (!old) return std::nullopt;
     auto& q = db_.prepared<UpdateRunVars>(sql, queries::kUpdateLiveRun);
@@ -104,10 +106,11 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
   });
 }
 
-bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline) {
+bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check) {
   return db_.run("delete run", Retry::BeforeSend, [&](soci::session& sql) {
     long long id = result_id;
     WriteTransaction tx(db_, sql);
+    require_version(sql, db_.dialect(), "runs", "result_id", id, check);
     const auto old = old_run(db_, sql, id);
     if (!old) return false;
     bool changed = false;

@@ -13,8 +13,9 @@ class SociRunStore : public RunStore {
   explicit SociRunStore(Database& db) : db_(db) {}
   RunRecord create(const RunValues& run, const Deadline& deadline) override;
   std::optional<RunRecord> find(std::int64_t result_id) override;
-  std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline) override;
-  bool remove(std::int64_t result_id, const Deadline& deadline) override;
+  std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline,
+                                  const VersionCheck& check) override;
+  bool remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check) override;
   Page<RunRecord> list(std::int64_t owner, const ListRequest& request) override;
   Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) override;
 

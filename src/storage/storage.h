@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/deadline.h"
+#include "common/errors.h"
 #include "filter/filter.h"
 #include "weather/weather.h"
 
@@ -35,6 +36,25 @@ struct ListRequest {
   std::int64_t offset() const { return page * count; }
 };
 
+// If-Match as row versions (SPEC §6): a write happens only while the row's
+// version is one of `versions`, checked inside the write transaction (row
+// locked), so a lost update is impossible. nullopt: unconditional.
+struct VersionCheck {
+  std::optional<std::vector<std::int64_t>> versions;
+  bool allows(std::int64_t version) const {
+    if (!versions) return true;
+    for (auto v : *versions)
+      if (v == version) return true;
+    return false;
+  }
+  // Throws ApiError(PreconditionFailed) unless allows(version).
+  void enforce(std::int64_t version) const {
+    if (!allows(version))
+      throw ApiError(ErrorKind::PreconditionFailed,
+                     "the resource has changed since it was read (If-Match does not match its ETag)");
+  }
+};
+
 // ---- users ---------------------------------------------------------------
 struct UserRecord {
   std::int64_t user_id = 0;
@@ -46,6 +66,7 @@ struct UserRecord {
   std::string password_hash;
   std::string created_at;
   std::optional<std::string> updated_at;
+  std::int64_t version = 1;  // bumped by every write to the row (the ETag)
 };
 
 struct NewUser {
@@ -75,12 +96,14 @@ class UserStore {
   virtual std::optional<UserRecord> find_by_username_key(const std::string& key) = 0;
   // Returns false if the account is gone. Password changes revoke nothing here:
   // the caller revokes refresh tokens through TokenStore.
-  virtual bool update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) = 0;
+  // Both throw ApiError(PreconditionFailed) when `check` refuses the current version.
+  virtual bool update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by,
+                      const VersionCheck& check = {}) = 0;
   // Atomically refuses (ApiError LastAdmin) to leave no live admin.
   virtual bool set_scopes(std::int64_t user_id, const std::vector<std::string>& scopes,
                           const std::string& role, std::int64_t modified_by) = 0;
   // Soft delete; also refuses to delete the last live admin (Conflict).
-  virtual bool remove(std::int64_t user_id, std::int64_t modified_by) = 0;
+  virtual bool remove(std::int64_t user_id, std::int64_t modified_by, const VersionCheck& check = {}) = 0;
   // only_role: restrict to accounts with exactly that role (managers see "user").
   virtual Page<UserRecord> list(const ListRequest& request, const std::optional<std::string>& only_role) = 0;
 };
@@ -132,6 +155,34 @@ class AttemptStore {
   virtual void clear(const std::string& key) = 0;
 };
 
+// ---- idempotency keys (SPEC §6) ---------------------------------------------
+// One row per key (key_hash binds the client's key to the route and caller).
+enum class ClaimOutcome {
+  Started,    // the key is new (or expired, or its first request was abandoned): go ahead
+  InFlight,   // the first request with this key is still running (409)
+  Mismatch,   // the key was used with another request (422)
+  Completed,  // `response` holds the first request's answer (replay it)
+};
+struct IdempotencyClaim {
+  ClaimOutcome outcome = ClaimOutcome::Started;
+  std::string response;  // Completed: what complete() stored
+};
+
+class IdempotencyStore {
+ public:
+  virtual ~IdempotencyStore() = default;
+  // Atomically (across threads and instances) decides what a request with
+  // this key may do, and when Started records it as in flight until
+  // now + ttl_seconds. An in-flight row older than stale_seconds (its process
+  // died) is taken over; an expired row counts as absent.
+  virtual IdempotencyClaim claim(const std::string& key_hash, const std::string& fingerprint, std::int64_t now,
+                                 std::int64_t ttl_seconds, std::int64_t stale_seconds) = 0;
+  // The first request finished: replays answer with `response` from now on.
+  virtual void complete(const std::string& key_hash, const std::string& response) = 0;
+  // The first request failed: forget the key, so a retry runs afresh.
+  virtual void release(const std::string& key_hash) = 0;
+};
+
 // ---- runs ----------------------------------------------------------------
 struct RunRecord {
   std::int64_t result_id = 0;
@@ -144,6 +195,7 @@ struct RunRecord {
   std::string condition_json;
   std::string created_at;
   std::string updated_at;
+  std::int64_t version = 1;  // bumped by every write to the row (the ETag)
 };
 
 // Everything stored for a run: the caller computes the derived columns
@@ -179,8 +231,10 @@ class RunStore {
   virtual RunRecord create(const RunValues& run, const Deadline& deadline) = 0;
   // Runs of live users only.
   virtual std::optional<RunRecord> find(std::int64_t result_id) = 0;
-  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline) = 0;
-  virtual bool remove(std::int64_t result_id, const Deadline& deadline) = 0;
+  // Both throw ApiError(PreconditionFailed) when `check` refuses the current version.
+  virtual std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline,
+                                          const VersionCheck& check = {}) = 0;
+  virtual bool remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check = {}) = 0;
   // The runs of one owner (the service's visibility rule, as a typed scope).
   virtual Page<RunRecord> list(std::int64_t owner, const ListRequest& request) = 0;
   // request.filter (over the run fields) applies to runs before grouping;
@@ -218,17 +272,19 @@ std::unique_ptr<UserStore> sql_user_store(Database& db);
 std::unique_ptr<TokenStore> sql_token_store(Database& db);
 std::unique_ptr<AttemptStore> sql_attempt_store(Database& db);
 std::unique_ptr<RunStore> sql_run_store(Database& db);
+std::unique_ptr<IdempotencyStore> sql_idempotency_store(Database& db);
 std::unique_ptr<weather::WeatherCacheStore> sql_weather_cache(Database& db);
 // Readiness is about the database: without Redis only logins and token
 // refreshes fail (503), everything else still works.
 std::unique_ptr<HealthCheck> database_health(Database& db);
 
 // Connects to redis://host:port/db (and PINGs); throws std::runtime_error
-// (no password in it) when Redis is unreachable. Refresh tokens and login
-// failures kept there are shared by every instance.
+// (no password in it) when Redis is unreachable. Refresh tokens, login
+// failures and idempotency keys kept there are shared by every instance.
 std::shared_ptr<RedisPool> open_redis(const std::string& url, std::size_t pool_size, Logger log);
 std::unique_ptr<TokenStore> redis_token_store(RedisPool& redis);
 std::unique_ptr<AttemptStore> redis_attempt_store(RedisPool& redis);
+std::unique_ptr<IdempotencyStore> redis_idempotency_store(RedisPool& redis);
 
 // Applies pending migrations only; returns the schema version reached.
 int migrate_only(const std::string& url, Logger log);

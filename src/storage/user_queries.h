@@ -6,7 +6,8 @@ namespace jogtrack::storage::queries {
 
 // The columns of a user row, in the order UserRow binds them.
 #define JT_USER_COLUMNS \
-  "u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, u.updated_at"
+  "u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, u.updated_at, " \
+  "u.version"
 inline constexpr const char* kUserColumns = JT_USER_COLUMNS;
 
 // Every authenticated request runs the first, every login the second: both are

@@ -7,6 +7,7 @@
 #include "storage/list_queries.h"
 #include "storage/list_statement.h"
 #include "storage/user_queries.h"
+#include "storage/row_version.h"
 
 namespace jogtrack::storage {
 
@@ -27,7 +28,7 @@ std::vector<std::string> split_scopes(const std::string& text) {
 
 // The columns of one user row, bound as SOCI into-targets.
 struct UserRow {
-  long long user_id = 0;
+  long long user_id = 0, version = 1;
   std::string username, email, name, scopes, role, password_hash, created_at, updated_at;
   soci::indicator email_ind = soci::i_null, name_ind = soci::i_null, updated_ind = soci::i_null;
 
@@ -41,6 +42,7 @@ struct UserRow {
     st.exchange(soci::into(password_hash));
     st.exchange(soci::into(created_at));
     st.exchange(soci::into(updated_at, updated_ind));
+    st.exchange(soci::into(version));
   }
 
   UserRecord record() const {
@@ -54,6 +56,7 @@ struct UserRow {
     r.password_hash = password_hash;
     r.created_at = created_at;
     if (updated_ind == soci::i_ok) r.updated_at = updated_at;
+    r.version = version;
     return r;
   }
 };
@@ -161,12 +164,14 @@ std::optional<UserRecord> SociUserStore::find_by_username_key(const std::string&
   });
 }
 
-bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by) {
+bool SociUserStore::update(std::int64_t user_id, const UserChanges& changes, std::int64_t modified_by,
+                           const VersionCheck& check) {
   return db_.run("update user", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(db_, sql);
     long long id = user_id, by = modified_by;
+    require_version(sql, db_.dialect(), "users", "user_id", id, check);
     std::string now = now_timestamp();
-    std::string sets = "updated_at = :now, modified_by = :by";
+    std::string sets = "updated_at = :now, modified_by = :by, version = version + 1";
     std::string email = changes.email && *changes.email ? **changes.email : "";
     std::string name = changes.name && *changes.name ? **changes.name : "";
     soci::indicator email_ind = changes.email && *changes.email ? soci::i_ok : soci::i_null;
@@ -206,7 +211,8 @@ bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::stri
     long long id = user_id, by = modified_by;
     if (role != "admin") refuse_if_last_admin(sql, db_.dialect(), id);
     std::string joined = join_scopes(scopes), now = now_timestamp();
-    soci::statement st = (sql.prepare << "UPDATE users SET scopes = :s, role = :r, updated_at = :now, modified_by = :by "
+    soci::statement st = (sql.prepare << "UPDATE users SET scopes = :s, role = :r, updated_at = :now, "
+                                         "modified_by = :by, version = version + 1 "
                                          "WHERE user_id = :id AND deleted_at IS NULL",
                           soci::use(joined, "s"), soci::use(role, "r"), soci::use(now, "now"), soci::use(by, "by"),
                           soci::use(id, "id"));
@@ -218,13 +224,14 @@ bool SociUserStore::set_scopes(std::int64_t user_id, const std::vector<std::stri
   });
 }
 
-bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by) {
+bool SociUserStore::remove(std::int64_t user_id, std::int64_t modified_by, const VersionCheck& check) {
   return db_.run("delete user", Retry::BeforeSend, [&](soci::session& sql) {
     WriteTransaction tx(db_, sql);
     long long id = user_id, by = modified_by;
+    require_version(sql, db_.dialect(), "users", "user_id", id, check);
     refuse_if_last_admin(sql, db_.dialect(), id);
     std::string now = now_timestamp();
-    soci::statement st = (sql.prepare << "UPDATE users SET deleted_at = :now, modified_by = :by "
+    soci::statement st = (sql.prepare << "UPDATE users SET deleted_at = :now, modified_by = :by, version = version + 1 "
                                          "WHERE user_id = :id AND deleted_at IS NULL",
                           soci::use(now, "now"), soci::use(by, "by"), soci::use(id, "id"));
     st.execute(true);

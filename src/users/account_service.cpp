@@ -145,8 +145,9 @@ void AccountService::confirm_current_password(const storage::UserRecord& user, c
 }
 
 void AccountService::update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes,
-                            const std::string& client_address) {
+                            const std::string& client_address, const storage::VersionCheck& check) {
   const auto target = load_for(caller, user_id);
+  check.enforce(target.version);
   std::vector<FieldError> errors;
   validate_profile(changes.email, changes.name, errors);
   if (changes.password) check_password(*changes.password, target.username, password_min_length_, errors);
@@ -163,7 +164,7 @@ void AccountService::update(const Caller& caller, std::int64_t user_id, const Ac
   stored.email = changes.email;
   stored.name = changes.name;
   if (changes.password) stored.password_hash = auth::hash_password(*changes.password);
-  if (!users_.update(user_id, stored, caller.user_id)) not_found();
+  if (!users_.update(user_id, stored, caller.user_id, check)) not_found();
   // A new password ends every session; access tokens simply run out.
   if (changes.password) refresh_tokens_.revoke_all_for_user(user_id);
 }
@@ -175,9 +176,9 @@ void AccountService::set_scopes(const Caller& caller, std::int64_t user_id, cons
   if (!users_.set_scopes(user_id, *canonical, auth::role_of(*canonical), caller.user_id)) not_found();
 }
 
-void AccountService::remove(const Caller& caller, std::int64_t user_id) {
-  load_for(caller, user_id);
-  if (!users_.remove(user_id, caller.user_id)) not_found();
+void AccountService::remove(const Caller& caller, std::int64_t user_id, const storage::VersionCheck& check) {
+  check.enforce(load_for(caller, user_id).version);
+  if (!users_.remove(user_id, caller.user_id, check)) not_found();
   // The refresh tokens die with the account in the token store itself (with
   // Redis it is the only place they live). Should that store be down, the
   // deletion still stands and refresh() refuses the tokens of deleted users;

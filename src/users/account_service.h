@@ -44,10 +44,12 @@ class AccountService {
   storage::UserRecord get(const Caller& caller, std::int64_t user_id);
   storage::Page<storage::UserRecord> list(const Caller& caller, const storage::ListRequest& request);
   // client_address: the throttle counts wrong current passwords like failed logins.
+  // `check` (If-Match, update and remove): 412 unless the account's version
+  // passes, checked first and again inside the write.
   void update(const Caller& caller, std::int64_t user_id, const AccountChanges& changes,
-              const std::string& client_address);
+              const std::string& client_address, const storage::VersionCheck& check = {});
   void set_scopes(const Caller& caller, std::int64_t user_id, const std::vector<std::string>& scopes);
-  void remove(const Caller& caller, std::int64_t user_id);
+  void remove(const Caller& caller, std::int64_t user_id, const storage::VersionCheck& check = {});
   // For the CLI: no caller, the operator is trusted.
   void set_role_by_username(const std::string& username, const std::string& role);
 

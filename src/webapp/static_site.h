@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "http/negotiation.h"
 
 namespace jogtrack::webapp {
 
@@ -25,11 +26,8 @@ http::Response docs_page(const http::Request& request);
 // 302 to `location`, keeping the request's query string.
 http::Response redirect(const http::Request& request, std::string_view location);
 
-// Accept-Encoding allows gzip (RFC 9110 §12.5.3: "gzip", "x-gzip" or "*"
-// with a q-value above 0).
-bool accepts_gzip(std::string_view accept_encoding);
-
-// If-None-Match matches `etag` (weak comparison, RFC 9110 §13.1.2), or is "*".
-bool none_match(std::string_view if_none_match, std::string_view etag);
+// Shared with the server's own gzip and conditional requests (http/negotiation.h).
+using http::accepts_gzip;
+using http::none_match;
 
 }  // namespace jogtrack::webapp

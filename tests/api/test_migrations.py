@@ -3,7 +3,14 @@ import sqlite3
 
 from test_cli import run
 
-UNDO_MIGRATION_3 = """
+UNDO_MIGRATION_4 = """
+    DROP TABLE idempotency_keys;
+    ALTER TABLE runs DROP COLUMN version;
+    ALTER TABLE users DROP COLUMN version;
+    DELETE FROM schema_version WHERE version >= 4;
+"""
+
+UNDO_MIGRATION_3 = UNDO_MIGRATION_4 + """
     DROP INDEX login_failures_expires;
     ALTER TABLE login_failures DROP COLUMN expires_at;
     DELETE FROM schema_version WHERE version >= 3;
@@ -67,4 +74,28 @@ def test_migration_3_gives_login_failures_an_expiry(tmp_path):
     assert rows == [("user:alice", 1_700_000_000, 1_700_000_900), ("addr:127.0.0.1", 1_700_000_100, 1_700_001_000)]
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "login_failures_expires" in indexes
+    db.close()
+
+
+def test_migration_4_versions_existing_rows_and_adds_idempotency_keys(tmp_path):
+    db_path = tmp_path / "old.db"
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{db_path}"}
+    assert run(["migrate"], env=env, cwd=tmp_path).returncode == 0
+    db = sqlite3.connect(db_path)
+    db.executescript(UNDO_MIGRATION_4)
+    db.execute("INSERT INTO users (user_id, username, username_key, scopes, role, password_hash, created_at) "
+               "VALUES (1, 'u1', 'u1', 'user', 'user', 'x', '2020-01-01T00:00:00Z')")
+    db.execute("INSERT INTO runs (user_id, date, distance, time, speed, location, latitude, longitude, condition, "
+               "iso_year, iso_week, created_at, updated_at) VALUES (1, '2021-01-04', 1, 1, 1.0, 'x', 0, 0, '{}', "
+               "2021, 1, '2021-01-01T00:00:00Z', '2021-01-01T00:00:00Z')")
+    db.commit()
+    db.close()
+
+    res = run(["migrate"], env=env, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    db = sqlite3.connect(db_path)
+    # existing rows start at version 1: their first ETag is "v1"
+    assert db.execute("SELECT version FROM users").fetchall() == [(1,)]
+    assert db.execute("SELECT version FROM runs").fetchall() == [(1,)]
+    assert db.execute("SELECT COUNT(*) FROM idempotency_keys").fetchone() == (0,)
     db.close()

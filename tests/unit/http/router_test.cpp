@@ -90,7 +90,7 @@ TEST(Router, BacktracksFromLiteralToParam) {
   m = r.match("POST", "/a/b/d");
   EXPECT_FALSE(m.found());
   EXPECT_TRUE(m.path_known);
-  EXPECT_EQ(m.allow_header(), "GET");
+  EXPECT_EQ(m.allow_header(), "GET, HEAD");
   EXPECT_TRUE(m.params.empty());
 }
 
@@ -99,23 +99,26 @@ TEST(Router, MethodNotAllowedListsAllowed) {
   auto m = r.match("PUT", "/users/5");
   EXPECT_FALSE(m.found());
   EXPECT_TRUE(m.path_known);
-  EXPECT_EQ(m.allowed, (std::vector<std::string>{"DELETE", "GET", "PATCH"}));
-  EXPECT_EQ(m.allow_header(), "DELETE, GET, PATCH");
+  EXPECT_EQ(m.allowed, (std::vector<std::string>{"DELETE", "GET", "HEAD", "PATCH"}));
+  EXPECT_EQ(m.allow_header(), "DELETE, GET, HEAD, PATCH");
   EXPECT_EQ(m.pattern, "/users/{id}");
   EXPECT_TRUE(m.params.empty());
 
   m = r.match("DELETE", "/users");
   EXPECT_TRUE(m.path_known);
-  EXPECT_EQ(m.allow_header(), "GET, POST");
+  EXPECT_EQ(m.allow_header(), "GET, HEAD, POST");
 }
 
-TEST(Router, HeadAndOptionsAreNotSpecial) {
+TEST(Router, HeadTakesTheGetRouteAndOptionsIsNotSpecial) {
   const Router r = make_router();
   auto m = r.match("HEAD", "/healthz");
-  EXPECT_FALSE(m.found());
+  ASSERT_TRUE(m.found());
+  EXPECT_EQ(m.route->method, "GET");
+  m = r.match("POST", "/healthz");
   EXPECT_TRUE(m.path_known);
-  EXPECT_EQ(m.allow_header(), "GET");
+  EXPECT_EQ(m.allow_header(), "GET, HEAD");
   m = r.match("OPTIONS", "/users");
+  EXPECT_FALSE(m.found());
   EXPECT_TRUE(m.path_known);
 }
 
@@ -213,7 +216,7 @@ TEST(Router, TailComesAfterLiteralsAndParams) {
   m = r.match("DELETE", "/app/runs/3");
   EXPECT_TRUE(m.path_known);
   EXPECT_EQ(m.pattern, "/app/{path*}");
-  EXPECT_EQ(m.allow_header(), "GET");
+  EXPECT_EQ(m.allow_header(), "GET, HEAD");
 }
 
 TEST(Router, TailMustBeLastAndWellFormed) {

@@ -57,7 +57,7 @@ TEST(RunListSql, UnfilteredDefaultSort) {
   EXPECT_EQ(queries::run_count(r), std::string("SELECT COUNT(*)") + kLiveRuns + "WHERE r.user_id = :owner");
   EXPECT_EQ(queries::run_page(r),
             std::string("SELECT r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, "
-                        "r.condition, r.created_at, r.updated_at") +
+                        "r.condition, r.created_at, r.updated_at, r.version") +
                 kLiveRuns + "WHERE r.user_id = :owner ORDER BY r.date ASC, r.result_id ASC LIMIT :lim OFFSET :off");
   EXPECT_TRUE(params_of(r).empty());
 }
@@ -123,7 +123,8 @@ TEST(UserListSql, RoleScopeAndFilter) {
   const auto r = request(users(), "role ne 'admin'", "-user_id", "user_id");
   EXPECT_EQ(queries::user_page(r, true),
             "SELECT u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, "
-            "u.updated_at FROM users u WHERE u.deleted_at IS NULL AND u.role = :only_role AND (u.role <> :f0) "
+            "u.updated_at, u.version FROM users u WHERE u.deleted_at IS NULL AND u.role = :only_role "
+            "AND (u.role <> :f0) "
             "ORDER BY u.user_id DESC LIMIT :lim OFFSET :off");
   EXPECT_EQ(params_of(r), (Params{{"f0", std::string("admin")}}));
 }
