@@ -87,7 +87,7 @@ add_custom_command(
   VERBATIM)
 
 enable_language(ASM)
-jogtrack_module(webapp DEPS jt_common jt_http)
+jogtrack_module(webapp DEPS jt_common jt_http jt_data)
 target_sources(jt_webapp PRIVATE ${webapp_cpp} ${webapp_asm})
 # .incbin reads files the dependency scanner does not know about: reassemble
 # whenever the table is regenerated.

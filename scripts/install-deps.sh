@@ -17,6 +17,7 @@ PACKAGES=(
   wrk procps curl
   postgresql redis-server haproxy
   chromium
+  python3-jsonschema
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #      suite on PostgreSQL + Redis plus the cluster tests (two instances behind haproxy) against a
 #      private PostgreSQL and Redis on loopback; then, once, the web app's unit tests (vitest) and
 #      its end-to-end journeys (Playwright on Debian's chromium against the release binary)
+#      and lints the OpenAPI document with Redocly and Spectral (scripts/lint-openapi.sh)
 #   2. the same units and both API passes again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the filter fuzzer for FUZZ_SECONDS (default 60)
 # Set SKIP_ASAN=1, SKIP_PG=1, SKIP_WEB=1 or FUZZ_SECONDS=0 to shorten a local run.
@@ -37,8 +38,9 @@ run_suite() {  # build_dir label
   local exclude=()
   [ -n "$backends" ] || exclude=(-E '^(Postgres|RedisStores)\.|/(postgres|redis)$')
   with_backends ctest --test-dir "$dir" --output-on-failure -j2 "${exclude[@]}"
-  echo "== [$label] API tests (SQLite)"
-  JOGTRACK_BIN="$root/$dir/jogtrack" /usr/bin/python3 -m pytest -q -p no:cacheprovider -m "not cluster" tests/api
+  echo "== [$label] API tests (SQLite; every response also checked against /openapi.json)"
+  JOGTRACK_OPENAPI_CONFORMANCE=1 JOGTRACK_BIN="$root/$dir/jogtrack" \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider -m "not cluster" tests/api
   if [ -n "$backends" ]; then
     echo "== [$label] API tests (PostgreSQL + Redis) and cluster tests"
     JOGTRACK_BIN="$root/$dir/jogtrack" with_backends /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/api
@@ -58,6 +60,8 @@ web_suite() {  # build_dir: the web app's tests, against that build's binary
 
 echo "== build"
 scripts/build.sh build
+# Redocly (recommended) and Spectral (spectral:oas) on /openapi.json: no error, no warning.
+scripts/lint-openapi.sh
 run_suite build release
 # Once, on the release build only: the browser journeys add nothing under ASan but time.
 [ "${SKIP_WEB:-0}" = 1 ] || web_suite build

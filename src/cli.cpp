@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "api/routes.h"
 #include "auth/passwords.h"
@@ -310,9 +311,108 @@ int print_routes(config::Config cfg) {
   return 0;
 }
 
+// One line per problem: the detail already repeats the first field error, so
+// with field errors only those are printed.
 void print_api_error(const ApiError& e) {
-  std::cerr << "error: " << e.what() << "\n";
-  for (const auto& fe : e.errors()) std::cerr << "  " << fe.field << ": " << fe.message << "\n";
+  if (e.errors().empty()) {
+    std::cerr << "error: " << e.what() << "\n";
+    return;
+  }
+  for (const auto& fe : e.errors()) std::cerr << "error: " << fe.field << ": " << fe.message << "\n";
+}
+
+// CLI11 calls every string option TEXT; say what the setting takes instead.
+std::string setting_type(const std::string& env) {
+  const auto ends_with = [&env](std::string_view tail) { return env.ends_with(tail); };
+  if (ends_with("_URL")) return "URL";
+  if (ends_with("_TTL") || ends_with("_MS") || ends_with("_THREADS") || ends_with("_LENGTH") ||
+      ends_with("_SIZE") || ends_with("_CONNECTIONS") || ends_with("_LIMIT"))
+    return "INT";
+  if (ends_with("_SECURE")) return "BOOL";
+  if (ends_with("_FILE")) return "PATH";
+  if (ends_with("_LISTEN")) return "HOST:PORT";
+  if (ends_with("_LEVEL") || ends_with("_FORMAT")) return "NAME";
+  if (ends_with("_ORIGINS") || ends_with("_PROXIES")) return "LIST";
+  return "TEXT";
+}
+
+// A setting's default as --help shows it, read from a default Config so it
+// cannot drift; empty when the help text already explains it.
+std::string default_text(const std::string& env) {
+  const config::Config d;
+  const std::map<std::string, std::string> known = {
+      {"JOGTRACK_LISTEN", d.listen_host + ":" + std::to_string(d.listen_port)},
+      {"JOGTRACK_DATABASE_URL", d.database_url},
+      {"JOGTRACK_JWT_SECRET", "generated once, kept beside the SQLite file"},
+      {"JOGTRACK_JWT_AUDIENCE", d.jwt_audience},
+      {"JOGTRACK_ACCESS_TOKEN_TTL", std::to_string(d.access_token_ttl)},
+      {"JOGTRACK_REFRESH_TOKEN_TTL", std::to_string(d.refresh_token_ttl)},
+      {"JOGTRACK_WEATHER_FORECAST_URL", d.weather_forecast_url},
+      {"JOGTRACK_WEATHER_ARCHIVE_URL", d.weather_archive_url},
+      {"JOGTRACK_WEATHER_TIMEOUT_MS", std::to_string(d.weather_timeout_ms)},
+      {"JOGTRACK_PASSWORD_MIN_LENGTH", std::to_string(d.password_min_length)},
+      {"JOGTRACK_LOG_LEVEL", d.log_level},
+      {"JOGTRACK_LOG_FORMAT", d.log_format},
+      {"JOGTRACK_COOKIE_SECURE", d.cookie_secure ? "true" : "false"},
+      {"JOGTRACK_CORS_ORIGINS", "none: same origin only"},
+      {"JOGTRACK_REDIS_URL", "none: tokens and counters in the database"},
+  };
+  const auto it = known.find(env);
+  return it == known.end() ? std::string() : it->second;
+}
+
+std::string setting_help(const config::Setting& s) {
+  const std::string def = default_text(s.env);
+  return s.help + (def.empty() ? "" : " (default: " + def + ")") + " [" + s.env + "]";
+}
+
+// The first word that is not an option (or an option's value) must be a
+// command, and so must the word after a command that has commands of its own
+// (`user create`): CLI11 would otherwise say only "A subcommand is required".
+// Returns the message for a word that is not one (or a missing one), listing
+// the commands there.
+std::optional<std::string> unknown_command(int argc, char** argv, const CLI::App& app) {
+  const CLI::App* level = &app;
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("-")) {
+      // Every option before a command is a setting taking a value, unless it is --help or --version.
+      const bool informational = arg == "-h" || arg == "--help" || arg == "--version";
+      if (informational) return std::nullopt;  // CLI11 answers those
+      if (arg.find('=') == std::string_view::npos) ++i;
+      continue;
+    }
+    const auto commands = level->get_subcommands([](const CLI::App*) { return true; });
+    const auto match = std::find_if(commands.begin(), commands.end(),
+                                    [arg](const CLI::App* sub) { return sub->get_name() == arg; });
+    if (match == commands.end()) {
+      std::string names;  // the ones --help lists (hidden ones have no group)
+      for (const auto* sub : commands)
+        if (!sub->get_group().empty()) names += (names.empty() ? "" : ", ") + sub->get_name();
+      return "unknown command '" + path + std::string(arg) + "' (commands: " + names + ")";
+    }
+    level = *match;
+    path += std::string(arg) + " ";
+    if (level->get_subcommands([](const CLI::App*) { return true; }).empty()) return std::nullopt;
+  }
+  std::string names;
+  for (const auto* sub : level->get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); }))
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  return "missing command after '" + (path.empty() ? std::string("jogtrack") : path.substr(0, path.size() - 1)) +
+         "' (commands: " + names + ")";
+}
+
+// "JOGTRACK_LISTEN: ..." becomes "--listen (JOGTRACK_LISTEN): ..." when the
+// value came from the flag, so the message names what the user typed.
+std::string name_the_flag(std::string message, const std::vector<std::string>& from_flags) {
+  for (const auto& s : config::settings()) {
+    if (!message.starts_with(s.env)) continue;
+    if (std::find(from_flags.begin(), from_flags.end(), s.env) != from_flags.end())
+      message = s.flag + " (" + s.env + ")" + message.substr(s.env.size());
+    break;
+  }
+  return message;
 }
 
 }  // namespace
@@ -327,10 +427,16 @@ int run(int argc, char** argv) {
   // Each setting is an environment variable with a --flag twin; flags win.
   std::map<std::string, std::string> flag_values;
   std::vector<std::pair<std::string, CLI::Option*>> flag_options;
-  for (const auto& s : config::settings())
-    flag_options.emplace_back(s.env, app.add_option(s.flag, flag_values[s.env], s.help + " [" + s.env + "]"));
+  std::string settings_help = "\nSettings (each also an environment variable; give them before or after the "
+                              "command):\n";
+  for (const auto& s : config::settings()) {
+    flag_options.emplace_back(
+        s.env, app.add_option(s.flag, flag_values[s.env], setting_help(s))->type_name(setting_type(s.env)));
+    settings_help += "  " + s.flag + " " + setting_type(s.env) + "  " + setting_help(s) + "\n";
+  }
 
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP API");
+  serve_cmd->footer(settings_help);
   auto* migrate_cmd = app.add_subcommand("migrate", "apply schema migrations and exit");
   auto* routes_cmd = app.add_subcommand("routes", "print every route the server serves");
   routes_cmd->group("");
@@ -353,6 +459,10 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"user", "manager", "admin"}));
   for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd}) sub->fallthrough();
 
+  if (const auto problem = unknown_command(argc, argv, app)) {
+    std::cerr << "error: " << *problem << "\nRun with --help for more information.\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -363,16 +473,22 @@ int run(int argc, char** argv) {
   // hashes: whatever a command creates is for this account only.
   ::umask(077);
 
+  std::vector<std::string> from_flags;
   try {
     auto values = config::values_from_environment();
     for (const auto& [env, option] : flag_options)
-      if (option->count() > 0) values[env] = flag_values[env];
+      if (option->count() > 0) {
+        values[env] = flag_values[env];
+        from_flags.push_back(env);
+      }
     const config::Config cfg = config::parse_config(values);
     observability::setup_logging(cfg.log_level, cfg.log_format);
 
     if (*serve_cmd) return serve(cfg);
     if (*migrate_cmd) {
-      std::cout << "schema version " << storage::migrate_only(cfg.database_url, storage_logger()) << std::endl;
+      // Migrate first: on failure nothing but the error is printed.
+      const auto version = storage::migrate_only(cfg.database_url, storage_logger());
+      std::cout << "schema version " << version << std::endl;
       return 0;
     }
     if (*routes_cmd) return print_routes(cfg);
@@ -383,7 +499,7 @@ int run(int argc, char** argv) {
       return 0;
     }
   } catch (const config::ConfigError& e) {
-    std::cerr << "configuration error: " << e.what() << "\n";
+    std::cerr << "configuration error: " << name_the_flag(e.what(), from_flags) << "\n";
     return 2;
   } catch (const ApiError& e) {
     print_api_error(e);

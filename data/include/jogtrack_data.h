@@ -1,4 +1,5 @@
-// Data files compiled into the binary: the common-password list and the OpenAPI document.
+// Data files compiled into the binary: the common-password list, the OpenAPI document and the
+// problem-types page (the last two written by scripts/gen-openapi.py).
 #pragma once
 #include <string_view>
 
@@ -7,4 +8,6 @@ namespace jogtrack::data {
 std::string_view common_passwords();
 // The OpenAPI 3.1 description served at /openapi.json.
 std::string_view openapi_json();
+// The page at /docs/problems explaining each problem `type` (one anchor per kind).
+std::string_view problems_html();
 }  // namespace jogtrack::data

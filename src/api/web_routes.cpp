@@ -1,4 +1,5 @@
-// The browser-facing pages (SPEC §5): / and /app redirect, /app/... is the web app, /docs the API reference.
+// The browser-facing pages (SPEC §5): / and /app redirect, /app/... is the web app, /docs the API reference,
+// /docs/problems the problem types.
 #include "api/routes.h"
 #include "webapp/static_site.h"
 
@@ -18,6 +19,8 @@ void add_web_routes(http::Router& router) {
                 [](const http::Request& r) { return webapp::app_page(r, r.path_params.at(0)); },
                 http::Pool::Inline});
     router.add({method, "/docs", [](const http::Request& r) { return webapp::docs_page(r); }, http::Pool::Inline});
+    router.add({method, "/docs/problems", [](const http::Request& r) { return webapp::problems_page(r); },
+                http::Pool::Inline});
   }
 }
 

@@ -75,9 +75,12 @@ void require_url(const std::string& name, const std::string& url) {
 
 void require_one_of(const std::string& name, const std::string& value,
                     std::initializer_list<const char*> allowed) {
-  for (const char* a : allowed)
+  std::string list;
+  for (const char* a : allowed) {
     if (value == a) return;
-  throw ConfigError(name + ": '" + value + "' is not one of the allowed values");
+    list += list.empty() ? a : std::string(", ") + a;
+  }
+  throw ConfigError(name + ": '" + value + "' is not one of: " + list);
 }
 
 bool parse_bool(const std::string& name, const std::string& text) {

@@ -1,5 +1,11 @@
 // OpenMeteoClient: one GET per lookup over libcurl.
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
 
 #include "common/errors.h"
 #include "weather/json_util.h"
@@ -17,6 +23,39 @@ constexpr long kDefaultTimeoutMs = 5000;
 [[noreturn]] void unavailable(const std::string& what) {
   throw ApiError(ErrorKind::WeatherUnavailable, "weather provider could not be reached: " + what, {},
                  kRetryAfterSeconds);
+}
+
+// An operator needs to hear that the provider is down, and where it was
+// looked for; a provider down under load must not write one line per request.
+// So: one warning per kWarnEvery, counting the failures in between.
+constexpr std::chrono::seconds kWarnEvery{60};
+
+void warn_unreachable(std::string_view url, const std::string& cause) {
+  static std::atomic<std::int64_t> last_warning_ms{std::numeric_limits<std::int64_t>::min() / 2};
+  static std::atomic<std::uint64_t> quiet_failures{0};
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+  std::int64_t last = last_warning_ms.load();
+  if (now - last < std::chrono::milliseconds(kWarnEvery).count() ||
+      !last_warning_ms.compare_exchange_strong(last, now)) {
+    quiet_failures.fetch_add(1);
+    return;
+  }
+  const std::string_view endpoint = url.substr(0, url.find('?'));  // the place, not the query
+  const std::uint64_t since = quiet_failures.exchange(0);
+  if (since > 0)
+    spdlog::warn("weather provider {} cannot be reached: {} ({} more failures since the last warning)", endpoint,
+                 cause, since);
+  else
+    spdlog::warn("weather provider {} cannot be reached: {} (further failures are counted, warned about at "
+                 "most once a minute)",
+                 endpoint, cause);
+}
+
+[[noreturn]] void unreachable(std::string_view url, const std::string& cause) {
+  warn_unreachable(url, cause);
+  unavailable(cause);
 }
 
 // One easy handle per thread: curl_easy_reset() between requests keeps its
@@ -99,8 +138,8 @@ Condition OpenMeteoClient::fetch(Days date, Location where) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 
   const CURLcode rc = curl_easy_perform(curl);
-  if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED) unavailable("response too large");
-  if (rc != CURLE_OK) unavailable(curl_easy_strerror(rc));
+  if (body.too_large || rc == CURLE_FILESIZE_EXCEEDED) unreachable(url, "response too large");
+  if (rc != CURLE_OK) unreachable(url, curl_easy_strerror(rc));
 
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -110,7 +149,7 @@ Condition OpenMeteoClient::fetch(Days date, Location where) {
     if (auto reason = provider_error_reason(body.data))
       throw ApiError(ErrorKind::NoWeatherData, "weather provider has no data: " + *reason);
   }
-  unavailable("provider answered HTTP " + std::to_string(status));
+  unreachable(url, "provider answered HTTP " + std::to_string(status));
 }
 
 }  // namespace jogtrack::weather

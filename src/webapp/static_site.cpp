@@ -70,4 +70,6 @@ http::Response redirect(const http::Request& request, std::string_view location)
   return r;
 }
 
+http::Response serve_embedded(const Asset& asset, const http::Request& request) { return serve(asset, request); }
+
 }  // namespace jogtrack::webapp

@@ -23,6 +23,15 @@ http::Response app_page(const http::Request& request, std::string_view path);
 // GET/HEAD /docs: the API reference page (docs.html).
 http::Response docs_page(const http::Request& request);
 
+// GET/HEAD /docs/problems: what each problem `type` (/docs/problems#<kind>) means
+// (problems_page.cpp). Compiled in with the OpenAPI document, so it exists even in
+// a build without the web app.
+http::Response problems_page(const http::Request& request);
+
+struct Asset;
+// An embedded file as the app's files are answered: page headers, ETag, 304, gzip.
+http::Response serve_embedded(const Asset& asset, const http::Request& request);
+
 // 302 to `location`, keeping the request's query string.
 http::Response redirect(const http::Request& request, std::string_view location);
 

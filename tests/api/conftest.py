@@ -216,8 +216,11 @@ class Client:
         h = dict(headers or {})
         if token is not None:
             h["Authorization"] = f"Bearer {token.token if isinstance(token, User) else token}"
-        return self.session.request(method, self.server.url + path, json=json, params=params,
-                                    headers=h, data=data, timeout=30)
+        response = self.session.request(method, self.server.url + path, json=json, params=params,
+                                        headers=h, data=data, timeout=30)
+        if SUITE_CONFORMANCE is not None:
+            SUITE_CONFORMANCE.check(response)
+        return response
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -265,6 +268,29 @@ def assert_problem(response, status, detail_contains=None):
     if detail_contains:
         assert detail_contains.lower() in body["detail"].lower(), body
     return body
+
+
+# JOGTRACK_OPENAPI_CONFORMANCE=1: every response a Client receives, in every test, is also checked
+# against data/openapi.json (tests/api/openapi_conformance.py); violations fail the session.
+SUITE_CONFORMANCE = None
+if os.environ.get("JOGTRACK_OPENAPI_CONFORMANCE") == "1":
+    import json as _json
+    from openapi_conformance import Conformance as _Conformance
+    SUITE_CONFORMANCE = _Conformance(_json.loads((ROOT / "data" / "openapi.json").read_text()),
+                                     known_paths_only=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if SUITE_CONFORMANCE is None:
+        return
+    c = SUITE_CONFORMANCE
+    uncovered = sorted(c.operations - c.covered)
+    print(f"\nOpenAPI conformance over the suite: {len(c.covered)}/{len(c.operations)} operations, "
+          f"{c.requests} responses, {len(c.violations)} violations; uncovered: {uncovered}")
+    for v in sorted(set(c.violations))[:100]:
+        print("  " + v)
+    if c.violations and session.exitstatus == 0:
+        session.exitstatus = 1
 
 
 def pytest_configure(config):

@@ -1,5 +1,6 @@
 """Black-box tests of the jogtrack command line (SPEC §1: configuration, administration commands)."""
 import os
+import socket
 import stat
 import subprocess
 
@@ -397,3 +398,78 @@ def test_routes_command(server):
     assert res.returncode == 0, res.stderr
     lines = res.stdout.split("\n")
     assert "POST /auth" in lines and "GET /users/{id}" in lines and "PATCH /users/{id}/scopes" in lines
+
+
+# ---- help and error messages (issue 12, item 8) ------------------------------------------------
+
+def test_unknown_command_is_named(tmp_path):
+    for args in (["bogus"], ["--listen", "127.0.0.1:0", "bogus"], ["--log-level=info", "bogus"]):
+        res = run(args, cwd=tmp_path)
+        assert res.returncode == 2, (args, res.stderr)
+        assert "unknown command 'bogus'" in res.stderr, res.stderr
+    res = run(["user", "bogus"], cwd=tmp_path)
+    assert res.returncode == 2 and "unknown command 'user bogus' (commands: create, set-role)" in res.stderr
+    res = run([], cwd=tmp_path)
+    assert res.returncode == 2 and "missing command" in res.stderr and "serve, migrate, user" in res.stderr
+    assert not list(tmp_path.iterdir()), "an unknown command touches nothing"
+
+
+def test_help_says_what_each_setting_takes(tmp_path):
+    out = run(["--help"], cwd=tmp_path).stdout
+    assert "--threads INT" in out and "--access-token-ttl INT" in out and "--listen HOST:PORT" in out, out
+    assert "--weather-archive-url URL" in out and "--cookie-secure BOOL" in out, out
+    serve_help = run(["serve", "--help"], cwd=tmp_path)
+    assert serve_help.returncode == 0
+    for flag in ("--listen", "--database-url", "--log-level", "--threads"):
+        assert flag in serve_help.stdout, (flag, serve_help.stdout)
+
+
+def test_config_error_names_the_flag_and_the_allowed_values(tmp_path):
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'cfg.db'}"}
+    res = run(["serve", "--log-level", "loud"], env=env, cwd=tmp_path)
+    assert res.returncode == 2
+    assert "--log-level (JOGTRACK_LOG_LEVEL)" in res.stderr, res.stderr
+    assert "trace, debug, info, warn, error" in res.stderr, res.stderr
+    res = run(["serve"], env={**env, "JOGTRACK_LOG_LEVEL": "loud"}, cwd=tmp_path)
+    assert "JOGTRACK_LOG_LEVEL" in res.stderr and "--log-level" not in res.stderr, res.stderr
+
+
+def test_help_shows_defaults(tmp_path):
+    out = run(["--help"], cwd=tmp_path).stdout
+    for text in ("(default: 127.0.0.1:8080)", "(default: sqlite:jogtrack.db)", "(default: 900)",
+                 "(default: info)", "(default: https://api.open-meteo.com/v1/forecast)"):
+        assert text in out, (text, out)
+
+
+def test_policy_errors_are_printed_once(tmp_path):
+    env = {"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'p.db'}"}
+    res = run(["user", "create", "--username", "bob", "--password-stdin"], env=env, cwd=tmp_path, input="short\n")
+    assert res.returncode == 1
+    assert res.stderr.count("must be at least") == 1, res.stderr
+
+
+def test_failed_migrate_prints_only_the_error(tmp_path):
+    res = run(["migrate"], env={"JOGTRACK_DATABASE_URL": f"sqlite:{tmp_path / 'missing' / 'dir' / 'x.db'}"},
+              cwd=tmp_path)
+    assert res.returncode == 1
+    assert res.stdout == "", res.stdout
+    assert "error" in res.stderr
+
+
+def test_unreachable_weather_provider_is_one_warning(make_server):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dead = f"http://127.0.0.1:{port}/v1"
+    srv = make_server({"JOGTRACK_WEATHER_FORECAST_URL": dead + "/forecast",
+                       "JOGTRACK_WEATHER_ARCHIVE_URL": dead + "/archive"})
+    api = Client(srv)
+    user = api.new_user()
+    for day in range(1, 6):
+        r = api.post("/results", token=user.token,
+                     json={"date": f"2016-05-0{day}", "distance": 1000, "time": 300, "location": f"{day} {day}"})
+        assert r.status_code == 503, r.text
+    warnings = [line for line in srv.log().splitlines() if "weather provider" in line and "cannot be reached" in line]
+    assert len(warnings) == 1, warnings
+    assert f"{dead}/archive" in warnings[0] and "?" not in warnings[0], warnings[0]
+    assert "onnect" in warnings[0], warnings[0]  # the cause, e.g. "Couldn't connect to server"

@@ -1,6 +1,7 @@
 """The documents in docs/ against the binary: a setting or a link that drifts fails here."""
 import re
 import subprocess
+import sys
 
 from conftest import BINARY, ROOT
 
@@ -46,3 +47,11 @@ def test_repository_links_resolve():
             if not (page.parent / target).exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
     assert not broken, f"broken links: {broken}"
+
+
+def test_openapi_document_is_what_the_generator_writes():
+    # data/openapi.json and data/problems.html are written by scripts/gen-openapi.py: an edit by
+    # hand would be lost at the next generation, and the two would drift apart.
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen-openapi.py"), "--check"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr

@@ -121,7 +121,7 @@ def test_openapi_document_covers_every_route(server, api):
 
     # The web app's pages (SPEC §5) are not API operations: they are documented in
     # the README, not in /openapi.json ("/app/{path*}" is not even an OpenAPI path).
-    web_pages = {"/", "/app", "/app/{path*}", "/docs"}
+    web_pages = {"/", "/app", "/app/{path*}", "/docs", "/docs/problems"}
     assert ("GET", "/app/{path*}") in routes, routes
     routes = [(m, p) for m, p in routes if p not in web_pages]
 

@@ -88,4 +88,13 @@ test.describe('axe: no serious or critical violations', () => {
     await expect(page.getByRole('button', { name: 'Close dialog', exact: true })).toBeVisible();
     await checkA11y(page, 'docs-authorize');
   });
+
+  test('problem types (/docs/problems)', async ({ page }) => {
+    await page.goto('/docs/problems#not-found');
+    await expect(page.getByRole('heading', { name: 'Problem types', level: 1 })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Problem types' })).toBeVisible();
+    // Each kind's anchor is its section, whose heading links back to it.
+    await expect(page.locator('section#not-found h2')).toHaveText('Not found');
+    await checkA11y(page, 'problems');
+  });
 });

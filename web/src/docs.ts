@@ -34,6 +34,11 @@ function fixAccessibility(): void {
     const row = select.closest('tr')!;
     select.setAttribute('aria-label', `${row.dataset.paramName} (${row.dataset.paramIn})`);
   }
+  // An operation with several examples (request bodies, responses, filter
+  // parameters) gets an unlabelled <select> to pick one.
+  for (const select of root.querySelectorAll('select.examples-select-element:not([aria-label])')) {
+    select.setAttribute('aria-label', 'Example');
+  }
   for (const code of root.querySelectorAll('.highlight-code > pre:not([tabindex])')) {
     code.setAttribute('tabindex', '0');
   }
