@@ -6,6 +6,7 @@ find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)  # only tests/unit/auth, to forge odd tokens; the server writes JSON with RapidJSON
 find_package(CURL REQUIRED)
+find_package(pugixml REQUIRED)      # GPX/TCX import (src/imports)
 find_package(ZLIB REQUIRED)       # gzip of API responses (http/conventions.cpp)
 find_package(RapidJSON QUIET)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

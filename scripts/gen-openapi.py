@@ -86,6 +86,12 @@ HEADERS = {
         "schema": {"type": "string", "format": "uri-reference"},
         "example": "/results/42",
     },
+    "Content-Disposition": {
+        "description": "The export is a file to save: `attachment; filename=\"runs.csv\"`.",
+        "required": True,
+        "schema": {"type": "string"},
+        "example": "attachment; filename=\"runs.csv\"",
+    },
     "Link": {
         "description": "RFC 8288 links to the `first`, `prev`, `next` and `last` pages, keeping the other "
                        "query parameters (`prev`/`next` only when such a page exists).",
@@ -815,6 +821,44 @@ def paths():
                  "403": R("Forbidden"), "404": R("NotFound")},
                 params=["Page", "Count", "RunSort", "RunFilter", "ForUser"]),
         },
+        "/results/import": {"post": operation(
+            "importRuns", "runs", "Import runs from a file",
+            "Creates runs from a GPX 1.0/1.1 file (one run per track), a TCX file (one per activity) or CSV "
+            "(`date,location,distance,time` rows without a header, or a header row as the export writes), up "
+            "to 10 MiB. Distance: haversine over the points; time: last minus first timed point; location: the "
+            "first point, 4 decimals; date: the first point's UTC time shifted by round(longitude / 15) hours. "
+            "All or nothing: a bad track or row (400, named in `detail`), missing weather (422) or an "
+            "unreachable provider (503) stores nothing. Documents with a DOCTYPE are refused.",
+            {"201": ok("The created runs, in file order.", runs_list, [RUN_EXAMPLE], ["Idempotent-Replayed"],
+                       authenticated=True),
+             "403": R("Forbidden"),
+             "404": problem(404, "The `user_id` an admin gave has no live account.", {
+                 "no_user": ("No such user", "not-found", "no such user")}),
+             "409": problem(409, "A request with the same `Idempotency-Key` is still running.", {
+                 "in_flight": ("Same key in flight", "conflict",
+                               "a request with this Idempotency-Key is in progress")}),
+             "422": problem(422, "The weather provider has no data for a run's date and place, or the "
+                                 "`Idempotency-Key` was used with another body.", {
+                                     "no_weather": ("No weather data", "no-weather-data",
+                                                    "the weather provider has no data for 1941-02-03 at 0 -150")}),
+             "503": R("WeatherUnavailable")},
+            params=["ForUser", "IdempotencyKey"],
+            request={"required": True, "content": {
+                "application/gpx+xml": {"schema": {"type": "string"}},
+                "application/vnd.garmin.tcx+xml": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"},
+                             "example": "2015-01-01,32.0853 34.7818,2000,405\n"}}})},
+        "/results/export": {"get": operation(
+            "exportRuns", "runs", "Export runs as CSV",
+            "The caller's runs (an admin may pass `user_id`) as CSV, `filter` and `sort` as for the list, every "
+            "matching run (no paging), streamed in chunks. RFC 4180; a text cell starting with `=`, `+`, `-` or "
+            "`@` is written with a leading `'` (numbers are not).",
+            {"200": ok("The runs, one per row after the header row.", {"type": "string"},
+                       "result_id,date,distance,time,location,speed,summary,temperature_max,temperature_min,"
+                       "precipitation,wind_speed\r\n", ["Content-Disposition"], authenticated=True,
+                       media="text/csv"),
+             "403": R("Forbidden"), "404": R("NotFound")},
+            params=["RunSort", "RunFilter", "ForUser"])},
         "/results/{id}": {
             "parameters": [ref("parameters", "ResultId")],
             "get": operation(

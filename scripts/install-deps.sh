@@ -11,8 +11,9 @@ PACKAGES=(
   nlohmann-json3-dev libsodium-dev
   libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
   libcurl4-openssl-dev libhiredis-dev libcli11-dev zlib1g-dev
+  libpugixml-dev libcrypt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest python3-requests
+  python3 python3-pytest python3-requests python3-bcrypt
   clang libclang-rt-14-dev
   wrk procps curl
   postgresql redis-server haproxy

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -18,10 +19,12 @@
 #include "api/routes.h"
 #include "auth/passwords.h"
 #include "auth/policy.h"
+#include "common/dates.h"
 #include "config/config.h"
 #include "http/connection_stats.h"
 #include "http/fd_budget.h"
 #include "http/server.h"
+#include "legacy/seed_import.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
 #include "reports/weekly_report.h"
@@ -254,7 +257,18 @@ struct App {
   api::Services services;
 };
 
+// Test-only (see calendar_now in common/dates.h): fixes "today" for the date rules.
+void apply_test_clock() {
+  const char* fixed = std::getenv("JOGTRACK_TEST_NOW");
+  if (!fixed || !*fixed) return;
+  const auto instant = parse_utc_instant(fixed);
+  if (!instant) throw std::runtime_error("JOGTRACK_TEST_NOW must be YYYY-MM-DDTHH:MM:SSZ");
+  set_calendar_now(*instant);
+  spdlog::warn("JOGTRACK_TEST_NOW={}: today's date is fixed; this is for tests only", fixed);
+}
+
 int serve(const config::Config& cfg) {
+  apply_test_clock();
   const std::uint64_t open_files = http::raise_open_files_limit();
   App app(cfg);
   const http::Router router = api::build_router(app.services);
@@ -457,7 +471,14 @@ int run(int argc, char** argv) {
   set_role_cmd->add_option("--role", role, "user, manager or admin")
       ->required()
       ->check(CLI::IsMember({"user", "manager", "admin"}));
-  for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd}) sub->fallthrough();
+  std::string seed_path;
+  auto* import_seed_cmd =
+      app.add_subcommand("import-seed", "import the original system's SQLite database (users and runs)");
+  import_seed_cmd->add_option("--from", seed_path, "path of the original system's SQLite file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  for (auto* sub : {serve_cmd, migrate_cmd, routes_cmd, user_cmd, create_cmd, set_role_cmd, import_seed_cmd})
+    sub->fallthrough();
 
   if (const auto problem = unknown_command(argc, argv, app)) {
     std::cerr << "error: " << *problem << "\nRun with --help for more information.\n";
@@ -492,6 +513,7 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (*routes_cmd) return print_routes(cfg);
+    if (*import_seed_cmd) return legacy::import_seed(seed_path, cfg.database_url, std::cout);
     if (*create_cmd) return create_user(cfg, username, role, email, name);
     if (*set_role_cmd) {
       Accounts a(cfg);

@@ -41,6 +41,8 @@ void add_endpoint(http::Router& router, users::SessionService& sessions, Endpoin
   if (!handler) throw std::invalid_argument("endpoint without a handler: " + endpoint.pattern);
   const int id_index = id_param_index(endpoint.pattern);
   http::Route route{std::move(endpoint.method), std::move(endpoint.pattern), {}, endpoint.pool};
+  route.max_body_bytes = endpoint.max_body_bytes;
+  route.content_types = std::move(endpoint.content_types);
   route.handler = [&sessions, auth = endpoint.auth, query = std::move(endpoint.query), id_index,
                    handler = std::move(handler)](const http::Request& request) {
     Call call{request, {}, 0};

@@ -48,6 +48,10 @@ struct Endpoint {
   // never silently ignored. Lists add kListQuery.
   std::vector<std::string_view> query;
   http::Pool pool = http::Pool::Worker;
+  // Routes that take files (http::Route): their own body limit (0 = the
+  // server's 64 KiB) and media types (empty = application/json only).
+  std::size_t max_body_bytes = 0;
+  std::vector<std::string> content_types;
 };
 
 // Registers the endpoint. Before the handler, in this order: authentication

@@ -31,6 +31,8 @@ void add_user_routes(http::Router& router, Services& services);
 void add_ops_routes(http::Router& router, Services& services);
 // /results and /results/reports/weekly (run_routes.cpp).
 void add_run_routes(http::Router& router, Services& services);
+// /results/import and /results/export: runs in and out in bulk (transfer_routes.cpp).
+void add_transfer_routes(http::Router& router, Services& services);
 
 // /, /app, /app/{path*}, /docs: the web app and the API reference (web_routes.cpp).
 void add_web_routes(http::Router& router);

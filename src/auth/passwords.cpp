@@ -1,8 +1,10 @@
 #include "auth/passwords.h"
 
+#include <crypt.h>
 #include <sodium.h>
 
 #include <array>
+#include <memory>
 #include <stdexcept>
 
 namespace jogtrack::auth {
@@ -19,6 +21,25 @@ constexpr std::string_view kArgon2idPrefix = "$argon2id$";
 bool plausible_hash(std::string_view stored_hash) {
   return !stored_hash.empty() && stored_hash.size() < crypto_pwhash_STRBYTES &&
          stored_hash.find('\0') == std::string_view::npos;
+}
+
+// Hashes imported from the original system (`jogtrack import-seed`). Only
+// ever verified, once: a successful login re-hashes with Argon2id at once
+// (password_needs_rehash is true for them), so the bcrypt hash is gone.
+bool is_bcrypt(std::string_view stored_hash) {
+  return stored_hash.starts_with("$2b$") || stored_hash.starts_with("$2a$") || stored_hash.starts_with("$2y$");
+}
+
+bool verify_bcrypt(std::string_view stored_hash, std::string_view password) {
+  // crypt takes C strings: a NUL inside would silently shorten the password.
+  if (password.find('\0') != std::string_view::npos || stored_hash.find('\0') != std::string_view::npos)
+    return false;
+  const std::string phrase(password), setting(stored_hash);
+  auto data = std::make_unique<crypt_data>();  // about 32 KiB: not on the stack
+  const char* out = crypt_rn(phrase.c_str(), setting.c_str(), data.get(), sizeof(crypt_data));
+  const bool ok = out && out[0] != '*' && constant_time_equal(out, stored_hash);
+  sodium_memzero(data.get(), sizeof(crypt_data));
+  return ok;
 }
 
 }  // namespace
@@ -41,6 +62,7 @@ std::string hash_password(std::string_view password) {
 
 bool verify_password(std::string_view stored_hash, std::string_view password) {
   ensure_sodium();
+  if (is_bcrypt(stored_hash)) return verify_bcrypt(stored_hash, password);
   if (!plausible_hash(stored_hash)) return false;
   const std::string hash(stored_hash);  // NUL-terminated copy
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;

@@ -18,6 +18,9 @@ void ensure_sodium();
 std::string hash_password(std::string_view password);
 
 // false on a wrong password and on a malformed or unsupported hash too.
+// Also verifies the bcrypt hashes ($2b$/$2a$/$2y$) of accounts imported from
+// the original system (libxcrypt's crypt_rn, constant-time compare); those
+// always "need rehash", so the first login replaces them with Argon2id.
 bool verify_password(std::string_view stored_hash, std::string_view password);
 
 // true if the hash is not Argon2id with exactly the parameters above

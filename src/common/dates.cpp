@@ -1,7 +1,10 @@
 #include "common/dates.h"
 
+#include <atomic>
 #include <charconv>
 #include <cstdio>
+#include <limits>
+#include <tuple>
 
 namespace jogtrack {
 
@@ -54,7 +57,37 @@ Days iso_week_monday(IsoWeek w) {
   return week1_monday + days{7 * (w.week - 1)};
 }
 
-Days today_utc() { return floor<days>(system_clock::now()); }
+namespace {
+// Seconds since the epoch of the fixed calendar instant; kNotFixed: the system clock.
+constexpr std::int64_t kNotFixed = std::numeric_limits<std::int64_t>::min();
+std::atomic<std::int64_t> fixed_calendar_now{kNotFixed};
+}  // namespace
+
+system_clock::time_point calendar_now() {
+  const std::int64_t fixed = fixed_calendar_now.load(std::memory_order_relaxed);
+  return fixed == kNotFixed ? system_clock::now() : system_clock::time_point{seconds{fixed}};
+}
+
+void set_calendar_now(std::optional<system_clock::time_point> fixed) {
+  fixed_calendar_now = fixed ? duration_cast<seconds>(fixed->time_since_epoch()).count() : kNotFixed;
+}
+
+std::optional<system_clock::time_point> parse_utc_instant(std::string_view text) {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+    return std::nullopt;
+  const auto day = parse_date(text.substr(0, 10));
+  int h = 0, m = 0, s = 0;
+  for (const auto& [pos, out, max] : {std::tuple{11, &h, 23}, std::tuple{14, &m, 59}, std::tuple{17, &s, 59}}) {
+    const char a = text[pos], b = text[pos + 1];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
+    *out = (a - '0') * 10 + (b - '0');
+    if (*out > max) return std::nullopt;
+  }
+  if (!day) return std::nullopt;
+  return *day + hours{h} + minutes{m} + seconds{s};
+}
+
+Days today_utc() { return floor<days>(calendar_now()); }
 
 Days latest_local_date(system_clock::time_point now) { return floor<days>(now + hours{14}); }
 

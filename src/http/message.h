@@ -48,11 +48,25 @@ struct Request {
   }
 };
 
+// Hands one chunk of a streamed body to the connection. Returns once the chunk
+// was written (so a stream holds one chunk at a time however slow the client),
+// or false when the client has gone: the producer should stop then.
+using ChunkSink = std::function<bool(std::string chunk)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<Header> headers;
+  // When set, the body is produced by this function instead (body is ignored)
+  // and sent with Transfer-Encoding: chunked. The server calls it once, on the
+  // handler's thread, after the status line and headers are sent. It should
+  // do everything that can fail with a clean error (validation, the first
+  // query) in the handler, before returning the Response: an exception thrown
+  // by it can no longer become an error response, so the connection is
+  // dropped without the final chunk and the client sees a truncated transfer,
+  // never a complete-looking one.
+  std::function<void(const ChunkSink&)> stream;
 
   static Response json(int status, std::string body) {
     Response r;
@@ -89,6 +103,11 @@ struct Route {
                         // segment {name*} matches the rest of the path (see Router)
   Handler handler;
   Pool pool = Pool::Worker;
+  // Bodies beyond the server's JSON default, for routes that take files: a
+  // larger size limit (0 = ServerOptions::max_body_bytes) and the media types
+  // accepted (empty = application/json only).
+  std::size_t max_body_bytes = 0;
+  std::vector<std::string> content_types{};
 };
 
 }  // namespace jogtrack::http

@@ -176,6 +176,12 @@ std::vector<std::pair<std::string, std::string>> Router::list() const {
   return out;
 }
 
+std::size_t Router::max_route_body_bytes() const {
+  std::size_t largest = 0;
+  for (const Route& r : routes_) largest = std::max(largest, r.max_body_bytes);
+  return largest;
+}
+
 std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {
   std::string out;
   if (in.find_first_of(plus_as_space ? "%+" : "%") == std::string_view::npos) {

@@ -66,6 +66,8 @@ class Router {
 
   // (method, pattern) of every route, in registration order.
   std::vector<std::pair<std::string, std::string>> list() const;
+  // The largest Route::max_body_bytes registered (0 if none): what the server must be able to read.
+  std::size_t max_route_body_bytes() const;
 
  private:
   struct Node;

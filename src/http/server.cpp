@@ -144,6 +144,21 @@ bool is_json_content_type(std::string_view ct) {
   return ct.empty() || ct.front() == ';';
 }
 
+// Whether ct names one of `accepted` (media types, parameters such as charset ignored).
+bool is_accepted_media_type(std::string_view ct, const std::vector<std::string>& accepted) {
+  const auto semi = ct.find(';');
+  std::string_view type = ct.substr(0, semi);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  for (const std::string& a : accepted) {
+    if (a.size() != type.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < a.size() && same; ++i) same = lower(type[i]) == a[i];
+    if (same) return true;
+  }
+  return false;
+}
+
 bool method_has_body(std::string_view m) { return m == "POST" || m == "PUT" || m == "PATCH"; }
 
 // SPEC §6: an answer to a request that carried credentials (a bearer token or
@@ -333,6 +348,8 @@ struct State {
   void run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route, Clock::time_point t0);
   void respond(const restinio::request_handle_t& req, const Request& r, std::string_view route_label, Response resp,
                Clock::time_point t0, bool close = false);
+  void send_stream(const restinio::request_handle_t& req, const Request& r, Response resp,
+                   const restinio::http_status_line_t& status_line, bool close);
 };
 
 restinio::request_handling_status_t CatchAll::operator()(restinio::request_handle_t req) const {
@@ -383,6 +400,11 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
     observability::log_access({r.method, route_label, resp.status, seconds * 1000.0, r.request_id, r.remote_ip});
 
     auto on_written = [this](const asio::error_code&) { release(); };
+    if (resp.stream && !is_head(r) && resp.status != 304) {
+      handed_over = true;  // send_stream releases the in-flight slot on every path
+      send_stream(req, r, std::move(resp), status_line, close);
+      return;
+    }
     // A 304 is sent like a HEAD answer: the length of what a 200 would carry, no content.
     if (is_head(r) || resp.status == 304) {
       auto builder = req->create_response<restinio::user_controlled_output_t>(status_line);
@@ -401,6 +423,34 @@ void State::respond(const restinio::request_handle_t& req, const Request& r, std
     spdlog::error("request {}: could not send the response: {}", r.request_id, e.what());
     if (!handed_over) release();
   }
+}
+
+void State::send_stream(const restinio::request_handle_t& req, const Request& r, Response resp,
+                        const restinio::http_status_line_t& status_line, bool close) {
+  try {
+    auto builder = req->create_response<restinio::chunked_output_t>(status_line);
+    add_headers(builder, r, resp, close);
+    // Generous: RESTinio itself closes a connection whose write takes write_timeout.
+    const auto patience = opts.write_timeout + std::chrono::seconds(5);
+    const ChunkSink sink = [&builder, patience](std::string chunk) {
+      if (chunk.empty()) return true;
+      auto written = std::make_shared<std::promise<bool>>();
+      auto outcome = written->get_future();
+      builder.append_chunk(std::move(chunk));
+      builder.flush([written](const asio::error_code& ec) { written->set_value(!ec); });
+      return outcome.wait_for(patience) == std::future_status::ready && outcome.get();
+    };
+    resp.stream(sink);
+    builder.done([this](const asio::error_code&) { release(); });
+    return;
+  } catch (const std::exception& e) {
+    // Too late for an error response. The builder goes without done(): the
+    // chunked body never gets its final chunk, RESTinio closes the connection
+    // (server_test checks it) and the client sees a truncated transfer, never
+    // a complete-looking one.
+    spdlog::error("request {}: streamed response aborted: {}", r.request_id, e.what());
+  }
+  release();
 }
 
 void State::run_handler(const restinio::request_handle_t& req, const Request& r, const Route& route,
@@ -519,17 +569,25 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
       return;
     }
     const std::string& body = req->body();
-    if (body.size() > opts.max_body_bytes) {
+    const std::size_t body_limit = route.max_body_bytes > 0 ? route.max_body_bytes : opts.max_body_bytes;
+    if (body.size() > body_limit) {
       respond(req, r, route.pattern,
               problem_response(ErrorKind::PayloadTooLarge,
-                               "the request body exceeds " + std::to_string(opts.max_body_bytes) + " bytes"),
+                               "the request body exceeds " + std::to_string(body_limit) + " bytes"),
               t0, true);
       return;
     }
     if (const auto* ct = h.try_get_field(restinio::http_field::content_type)) r.content_type = *ct;
-    if (!body.empty() && method_has_body(r.method) && !is_json_content_type(r.content_type)) {
+    if (!body.empty() && method_has_body(r.method) &&
+        !(route.content_types.empty() ? is_json_content_type(r.content_type)
+                                      : is_accepted_media_type(r.content_type, route.content_types))) {
+      std::string expected = "application/json";
+      if (!route.content_types.empty()) {
+        expected = "one of";
+        for (const auto& t : route.content_types) expected += " " + t;
+      }
       respond(req, r, route.pattern,
-              problem_response(ErrorKind::UnsupportedMediaType, "the request body must be application/json"), t0);
+              problem_response(ErrorKind::UnsupportedMediaType, "the request body must be " + expected), t0);
       return;
     }
     r.raw_query = h.query();
@@ -590,8 +648,11 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
                                     .max_field_name_size(1024)
                                     .max_field_value_size(16 * 1024 + 1)  // RESTinio refuses >= the limit
                                     .max_field_count(100)
-                                    .max_body_size(std::max<std::uint64_t>(kRestinioBodyLimitFloor,
-                                                                           2 * std::uint64_t{o.max_body_bytes})))
+                                    // Read a little past the largest route limit so that body gets a 413.
+                                    .max_body_size(std::max({kRestinioBodyLimitFloor,
+                                                             2 * std::uint64_t{o.max_body_bytes},
+                                                             std::uint64_t{router.max_route_body_bytes()} +
+                                                                 kRestinioBodyLimitFloor})))
       .socket_options_setter([](restinio::socket_options_t& opts) { opts.set_option(asio::ip::tcp::no_delay{true}); })
       .acceptor_post_bind_hook(
           [&bound_port](asio::ip::tcp::acceptor& acceptor) { bound_port = acceptor.local_endpoint().port(); });

@@ -63,13 +63,19 @@ struct ServerOptions {
 //    goes on like any OPTIONS request;
 //  - 404, or 405 + Allow, from the router (HEAD/OPTIONS: 405 unless registered);
 //  - 503 while draining;
-//  - 413 for a body over max_body_bytes, then the connection is closed.
-//    Bodies over max(1 MiB, 2 x max_body_bytes) (413), header fields over
-//    16 KiB, names over 1 KiB or over 100 fields (431), and URLs over 32 KiB
-//    (414) are cut short by the parser (parser_limits.h), answered with a
-//    problem first of all, and the connection closed;
+//  - 413 for a body over max_body_bytes, or over the route's own
+//    Route::max_body_bytes (file imports), then the connection is closed.
+//    Bodies over max(1 MiB, 2 x max_body_bytes, largest route limit + 1 MiB)
+//    (413), header fields over 16 KiB, names over 1 KiB or over 100 fields
+//    (431), and URLs over 32 KiB (414) are cut short by the parser
+//    (parser_limits.h), answered with a problem first of all, and the
+//    connection closed. RESTinio reads a body whole before any route is
+//    known, so a route with a large limit raises what every connection may
+//    buffer; the connection limit bounds the total;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
-//    (parameters allowed, case-insensitive);
+//    (parameters allowed, case-insensitive), or not one of the route's
+//    Route::content_types when it names some;
+//  - a Response with a stream is sent chunked as it is produced (see Response::stream);
 //  - 400 for malformed percent-encoding in the query, a query parameter given
 //    twice, or two Authorization headers;
 //  - 503 + Retry-After: 1 when the route's pool has no idle thread and its

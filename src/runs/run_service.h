@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "filter/filter.h"
+#include "imports/imported_run.h"
 #include "runs/run_input.h"
 #include "storage/storage.h"
 #include "users/caller.h"
@@ -51,6 +52,10 @@ class RunService {
               const storage::VersionCheck& check = {});
   storage::Page<storage::RunRecord> list(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                          const storage::ListRequest& request);
+  // POST /results/import: all or nothing (runs/run_import.h, where it is defined).
+  std::vector<storage::RunRecord> import(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
+                                         const std::vector<imports::ImportedRun>& runs, Days today,
+                                         const Deadline& deadline);
 
  private:
   storage::RunRecord load_visible(const users::Caller& caller, std::int64_t result_id);

@@ -3,6 +3,8 @@
 // are in run_list.cpp, weekly_totals upkeep in weekly_totals.cpp.
 #include "storage/run_store.h"
 
+#include <algorithm>
+
 #include "storage/run_queries.h"
 #include "storage/row_version.h"
 #include "storage/run_rows.h"
@@ -71,6 +73,29 @@ RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
     deadline.check();  // throws: the transaction rolls back
     tx.commit();
     return p.record(id);
+  });
+}
+
+std::vector<RunRecord> SociRunStore::create_many(const std::vector<RunValues>& runs, const Deadline& deadline) {
+  return db_.run("import runs", Retry::BeforeSend, [&](soci::session& sql) {
+    WriteTransaction tx(db_, sql);
+    std::vector<RunRecord> created;
+    created.reserve(runs.size());
+    std::vector<long long> owners;
+    for (const auto& run : runs) {
+      auto& q = db_.prepared<InsertRunVars>(sql, queries::kInsertRun);
+      q.vars.p = RunParams(run);
+      q.st.execute(true);
+      finish_cached(q.st, db_.dialect());  // as in create(): reset before the next statement
+      const RunParams& p = q.vars.p;
+      created.push_back(p.record(q.vars.id));
+      adjust_week(db_, sql, p.user_id, p.iso_year, p.iso_week, 1, p.distance, p.time);
+      if (std::find(owners.begin(), owners.end(), p.user_id) == owners.end()) owners.push_back(p.user_id);
+    }
+    for (const long long owner : owners) bump_runs_version(db_, sql, owner);
+    deadline.check();  // throws: the transaction rolls back, nothing is stored
+    tx.commit();
+    return created;
   });
 }
 

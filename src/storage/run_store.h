@@ -12,6 +12,7 @@ class SociRunStore : public RunStore {
  public:
   explicit SociRunStore(Database& db) : db_(db) {}
   RunRecord create(const RunValues& run, const Deadline& deadline) override;
+  std::vector<RunRecord> create_many(const std::vector<RunValues>& runs, const Deadline& deadline) override;
   std::optional<RunRecord> find(std::int64_t result_id) override;
   std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline,
                                   const VersionCheck& check) override;

@@ -229,6 +229,8 @@ class RunStore {
   // write whose client is about to get 503 is rolled back (ApiError
   // Unavailable), so no run is stored that its client was not told about.
   virtual RunRecord create(const RunValues& run, const Deadline& deadline) = 0;
+  // All of them in ONE transaction, or none (an import: SPEC §7); in order.
+  virtual std::vector<RunRecord> create_many(const std::vector<RunValues>& runs, const Deadline& deadline) = 0;
   // Runs of live users only.
   virtual std::optional<RunRecord> find(std::int64_t result_id) = 0;
   // Both throw ApiError(PreconditionFailed) when `check` refuses the current version.

@@ -120,6 +120,10 @@ std::string condition_to_json(const Condition& c) {
   write_opt(w, "wind_direction_dominant", c.wind_direction_dominant);
   write_opt(w, "sunrise", c.sunrise);
   write_opt(w, "sunset", c.sunset);
+  if (c.legacy) {
+    write_key(w, "legacy");
+    w.RawValue(c.legacy->data(), c.legacy->size(), rapidjson::kObjectType);
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -143,6 +147,12 @@ std::optional<Condition> condition_from_json(std::string_view json) {
       read_opt(doc, "wind_direction_dominant", c.wind_direction_dominant) &&
       read_opt(doc, "sunrise", c.sunrise) && read_opt(doc, "sunset", c.sunset);
   if (!ok) return std::nullopt;
+  if (const auto legacy = doc.FindMember("legacy"); legacy != doc.MemberEnd()) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    legacy->value.Accept(w);
+    c.legacy = std::string(buf.GetString(), buf.GetSize());
+  }
   if (provider) c.provider = std::move(*provider);
   if (summary)
     c.summary = std::move(*summary);

@@ -44,17 +44,23 @@ struct Condition {
       wind_gusts_max;
   std::optional<int> wind_direction_dominant;
   std::optional<std::string> sunrise, sunset;  // as the provider gives them (local ISO 8601, timezone=auto)
+  // Runs imported from the original system (`jogtrack import-seed`): its Dark
+  // Sky data as JSON text, carried through unchanged (also when such a run is
+  // changed without a new lookup) under the key "legacy".
+  std::optional<std::string> legacy;
 };
 
 // Compact JSON object with exactly the SPEC keys, in SPEC order:
 // provider, summary, weather_code, temperature_max, temperature_min,
 // apparent_temperature_max, apparent_temperature_min, precipitation_sum, rain_sum,
 // snowfall_sum, wind_speed_max, wind_gusts_max, wind_direction_dominant, sunrise,
-// sunset. Absent (and non-finite) values are written as null.
+// sunset. Absent (and non-finite) values are written as null. A legacy
+// condition adds "legacy" last, its JSON text as it is.
 std::string condition_to_json(const Condition&);
 // Inverse of condition_to_json. Missing keys read as null, unknown keys are
-// ignored; returns nullopt for invalid JSON, a non-object, or a known key of the
-// wrong type (e.g. a string temperature, a non-integer weather_code). A missing
+// ignored ("legacy" is kept as its JSON text); returns nullopt for invalid
+// JSON, a non-object, or a known key of the wrong type (e.g. a string
+// temperature, a non-integer weather_code). A missing
 // "provider" reads as "open-meteo"; a missing "summary" is derived from the code.
 std::optional<Condition> condition_from_json(std::string_view json);
 

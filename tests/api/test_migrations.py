@@ -3,7 +3,12 @@ import sqlite3
 
 from test_cli import run
 
-UNDO_MIGRATION_4 = """
+# Undoing a migration undoes the later ones first (the schema goes back to that version).
+UNDO_MIGRATION_5 = """
+    DROP TABLE legacy_imports;
+    DELETE FROM schema_version WHERE version >= 5;
+"""
+UNDO_MIGRATION_4 = UNDO_MIGRATION_5 + """
     DROP TABLE idempotency_keys;
     ALTER TABLE runs DROP COLUMN version;
     ALTER TABLE users DROP COLUMN version;

@@ -134,6 +134,11 @@ def traffic(api, fake_weather):
     run = api.post("/results", token=a, json=first, headers=key).json()
     api.post("/results", token=a, json=first, headers=key)                                 # replayed
     api.post("/results", token=a, json={**first, "time": 1600}, headers=key)               # 422: other body
+    # Runs in and out in bulk: a CSV import (201, and a 400 naming a line) and the CSV export.
+    api.post("/results/import", token=a, data=b"2016-03-01,32.0853 34.7818,2000,405\n",
+             headers={"Content-Type": "text/csv"})
+    api.post("/results/import", token=a, data=b"2016-03-01,nowhere,2000,405\n", headers={"Content-Type": "text/csv"})
+    api.get("/results/export", token=a, params={"sort": "-date"})
     api.post("/results", token=a, json={"date": "2016-05-09", "distance": 8000, "time": 2500,
                                         "location": "48.8566 2.3522"})
     # the edges the document states: the largest distance and time, spaces between LAT and LON, signs

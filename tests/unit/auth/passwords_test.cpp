@@ -91,3 +91,16 @@ TEST(Passwords, ConstantTimeEqual) {
 
 }  // namespace
 }  // namespace jogtrack::auth
+
+// Hashes of accounts imported from the original system (made with python3-bcrypt, cost 4).
+TEST(LegacyBcrypt, VerifiesOnceAndAlwaysNeedsRehash) {
+  const std::string b2b = "$2b$04$yeURbIRvapRZImRjf7LhButLrrN9XpFo79gAYnSzm2qP4YoOXMm9O";
+  const std::string b2a = "$2a$04$hpXqaYcdSg2vb79gQiRaS.FMqOSrRVsu7G2u6TOvRJ6wMojJL/7ua";
+  EXPECT_TRUE(jogtrack::auth::verify_password(b2b, "old secret 1"));
+  EXPECT_TRUE(jogtrack::auth::verify_password(b2a, "old secret 1"));
+  EXPECT_FALSE(jogtrack::auth::verify_password(b2b, "old secret 2"));
+  EXPECT_FALSE(jogtrack::auth::verify_password(b2b, std::string("old secret 1\0x", 14)));
+  EXPECT_FALSE(jogtrack::auth::verify_password(b2b.substr(0, 40), "old secret 1"));  // truncated hash
+  EXPECT_FALSE(jogtrack::auth::verify_password("$2b$04$short", "old secret 1"));
+  EXPECT_TRUE(jogtrack::auth::password_needs_rehash(b2b));
+}

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace jogtrack::http {
@@ -99,6 +100,14 @@ class Conn {
     r.body = buf_.substr(0, length);
     buf_.erase(0, length);
     return r;
+  }
+
+  // Everything received until `marker` has arrived, or until the peer closed or
+  // the read timed out (then without the marker).
+  std::string read_until(std::string_view marker) {
+    while (buf_.find(marker) == std::string::npos)
+      if (!fill()) break;
+    return std::exchange(buf_, {});
   }
 
   // True when the server closed the connection (EOF or reset) within the timeout.
@@ -225,6 +234,30 @@ class ServerTest : public ::testing::Test {
                     return r;
                   },
                   Pool::Inline});
+
+    Route stream{"GET", "/stream", [](const Request&) {
+                   Response r;
+                   r.content_type = "text/csv";
+                   r.stream = [](const ChunkSink& sink) {
+                     for (int i = 0; i < 3; ++i)
+                       if (!sink("part" + std::to_string(i) + "\n")) return;
+                   };
+                   return r;
+                 }};
+    router_->add(std::move(stream));
+    Route broken{"GET", "/stream-fails", [](const Request&) {
+                   Response r;
+                   r.stream = [](const ChunkSink& sink) {
+                     sink("first\n");
+                     throw std::runtime_error("the database went away");
+                   };
+                   return r;
+                 }};
+    router_->add(std::move(broken));
+    Route upload{"POST", "/upload", [](const Request& r) { return Response::json(201, echo_request(r)); }};
+    upload.max_body_bytes = 200 * 1024;
+    upload.content_types = {"text/csv"};
+    router_->add(std::move(upload));
 
     std::promise<std::uint16_t> listening;
     auto port_future = listening.get_future();
@@ -457,6 +490,46 @@ TEST_F(ServerTest, BodyTooLarge) {
   ASSERT_TRUE(refused);
   expect_problem(*refused, 413);
   EXPECT_EQ(refused->header("connection"), "close");
+}
+
+TEST_F(ServerTest, ARouteMayTakeLargerBodiesOfItsOwnTypes) {
+  auto fits = roundtrip(port_, post("/upload", "text/csv; charset=utf-8", std::string(200 * 1024, 'x')));
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->status, 201);
+  auto over = roundtrip(port_, post("/upload", "text/csv", std::string(200 * 1024 + 1, 'x')));
+  ASSERT_TRUE(over);
+  expect_problem(*over, 413);
+  auto json_body = roundtrip(port_, post("/upload", "application/json", "{}"));
+  ASSERT_TRUE(json_body);
+  expect_problem(*json_body, 415);
+  // Other routes keep the server's limit and JSON only.
+  auto csv = roundtrip(port_, post("/echo", "text/csv", "a,b"));
+  ASSERT_TRUE(csv);
+  expect_problem(*csv, 415);
+}
+
+TEST_F(ServerTest, AStreamedBodyIsSentChunked) {
+  Conn c(port_);
+  ASSERT_TRUE(c.send_all(get("/stream")));
+  const std::string raw = c.read_until("\r\n0\r\n\r\n");
+  EXPECT_NE(raw.find("HTTP/1.1 200"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("Transfer-Encoding: chunked"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("Content-Type: text/csv"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("\r\n6\r\npart0\n\r\n6\r\npart1\n\r\n6\r\npart2\n\r\n0\r\n\r\n"), std::string::npos) << raw;
+  // The connection stays usable.
+  ASSERT_TRUE(c.send_all(get("/hello")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(ServerTest, AStreamThatFailsNeverLooksComplete) {
+  Conn c(port_);
+  ASSERT_TRUE(c.send_all(get("/stream-fails")));
+  // Read until the receive timeout: the final chunk must never come.
+  const std::string raw = c.read_until("\r\n0\r\n\r\n");
+  EXPECT_NE(raw.find("first\n"), std::string::npos) << raw;
+  EXPECT_EQ(raw.find("\r\n0\r\n\r\n"), std::string::npos) << raw;
 }
 
 TEST_F(ServerTest, OversizedHeaderAndUrlAreAnsweredThenClosed) {

@@ -157,3 +157,24 @@ TEST(ConditionJson, FromJsonRejectsWrongTypesAndNonObjects) {
     EXPECT_FALSE(condition_from_json(json));
   }
 }
+
+// Runs imported from the original system carry its Dark Sky data under "legacy":
+// a condition read and written again (a run changed without a new lookup) keeps it.
+TEST(ConditionJson, LegacyDataSurvivesARoundTrip) {
+  const std::string stored =
+      R"({"provider":"darksky","summary":"Clear","weather_code":null,"temperature_max":null,)"
+      R"("temperature_min":null,"apparent_temperature_max":null,"apparent_temperature_min":null,)"
+      R"("precipitation_sum":null,"rain_sum":null,"snowfall_sum":null,"wind_speed_max":null,)"
+      R"("wind_gusts_max":null,"wind_direction_dominant":null,"sunrise":null,"sunset":null,)"
+      R"("legacy":{"time":1452290400,"temperatureMax":64.81,"icon":"clear-day"}})";
+  const auto c = condition_from_json(stored);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->provider, "darksky");
+  EXPECT_EQ(c->legacy, R"({"time":1452290400,"temperatureMax":64.81,"icon":"clear-day"})");
+  EXPECT_EQ(condition_to_json(*c), stored);
+  const std::string repr = R"({"provider":"darksky","legacy":"{'summary': 'Clear', 'x': None}"})";
+  ASSERT_TRUE(condition_from_json(repr));
+  EXPECT_EQ(condition_from_json(repr)->legacy, R"("{'summary': 'Clear', 'x': None}")");
+  // An Open-Meteo condition has no such key.
+  EXPECT_EQ(condition_to_json(Condition{}).find("legacy"), std::string::npos);
+}

@@ -1,0 +1,160 @@
+// Importing a file's runs (runs/run_import): checks, bounded concurrent weather
+// lookups, and all or nothing, over a real SQLite database and a fake provider.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "common/errors.h"
+#include "runs/run_import.h"
+#include "runs/run_service.h"
+
+using namespace jogtrack;
+using namespace jogtrack::runs;
+
+namespace {
+
+class CountingProvider : public weather::WeatherProvider {
+ public:
+  weather::Condition fetch(Days, weather::Location where) override {
+    const int now = ++in_flight;
+    for (int seen = most; now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(delay);
+    --in_flight;
+    ++calls;
+    if (fail_at_latitude && where.latitude == *fail_at_latitude)
+      throw ApiError(ErrorKind::NoWeatherData, "fake: no data");
+    weather::Condition c;
+    c.weather_code = 3;
+    c.temperature_max = where.latitude;
+    return c;
+  }
+  std::atomic<int> calls{0}, in_flight{0}, most{0};
+  std::chrono::milliseconds delay{0};
+  std::optional<double> fail_at_latitude;
+};
+
+class RunImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("jt_import_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    storage_ = storage::open_storage("sqlite:" + (dir_ / "t.db").string(), 2);
+    weather_ = std::make_unique<weather::CachedWeather>(provider_, storage_->weather_cache(), stats_);
+    service_ = std::make_unique<RunService>(*storage_, *weather_);
+    storage::NewUser u;
+    u.username = u.username_key = "alice";
+    u.scopes = {"user"};
+    u.role = "user";
+    u.password_hash = "x";
+    alice_ = users::Caller{storage_->users().create(u).user_id, "alice", {"user"}, "user"};
+  }
+  void TearDown() override {
+    service_.reset();
+    weather_.reset();
+    storage_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static imports::ImportedRun run(const char* date, double lat, std::int64_t distance = 3000) {
+    imports::ImportedRun r;
+    r.date = *parse_date(date);
+    r.distance = distance;
+    r.time = 900;
+    char loc[64];
+    std::snprintf(loc, sizeof loc, "%.4f 10.0000", lat);
+    r.location = loc;
+    r.where = *weather::parse_location(r.location);
+    r.source = std::string("line for ") + loc;
+    return r;
+  }
+
+  std::int64_t stored() {
+    storage::ListRequest q;
+    q.sort = filter::parse_sort("", run_schema(true), kDefaultRunSort);
+    return service_->list(alice_, std::nullopt, q).total;
+  }
+
+  Days today() const { return *parse_date("2026-01-01"); }
+
+  std::filesystem::path dir_;
+  CountingProvider provider_;
+  weather::WeatherStats stats_;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<weather::CachedWeather> weather_;
+  std::unique_ptr<RunService> service_;
+  users::Caller alice_;
+};
+
+TEST_F(RunImportTest, StoresEveryRunAndLooksUpEachPlaceAndDayOnce) {
+  std::vector<imports::ImportedRun> runs;
+  for (int i = 0; i < 30; ++i) runs.push_back(run(i % 2 ? "2019-05-01" : "2019-05-02", 10.0 + i % 3, 1000 + i));
+  const auto created = service_->import(alice_, std::nullopt, runs, today(), Deadline::never());
+  ASSERT_EQ(created.size(), 30u);
+  EXPECT_EQ(provider_.calls, 6);  // 2 days x 3 places
+  EXPECT_EQ(created[7].distance, 1007);
+  EXPECT_EQ(created[7].user_id, alice_.user_id);
+  EXPECT_EQ(stored(), 30);
+}
+
+TEST_F(RunImportTest, LookupsRunConcurrentlyButBounded) {
+  provider_.delay = std::chrono::milliseconds(30);
+  std::vector<imports::ImportedRun> runs;
+  for (int i = 0; i < 16; ++i) runs.push_back(run("2019-05-01", 1.0 + i));
+  service_->import(alice_, std::nullopt, runs, today(), Deadline::never());
+  EXPECT_EQ(provider_.calls, 16);
+  EXPECT_LE(provider_.most, static_cast<int>(kImportLookupThreads));
+  EXPECT_GT(provider_.most, 1);
+}
+
+TEST_F(RunImportTest, OneMissingWeatherStoresNothing) {
+  provider_.fail_at_latitude = 12.0;
+  std::vector<imports::ImportedRun> runs = {run("2019-05-01", 11.0), run("2019-05-01", 12.0), run("2019-05-01", 13.0)};
+  try {
+    service_->import(alice_, std::nullopt, runs, today(), Deadline::never());
+    FAIL() << "expected NoWeatherData";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NoWeatherData);
+  }
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(RunImportTest, ARunOutOfRangeIsNamedBeforeAnyLookup) {
+  std::vector<imports::ImportedRun> runs = {run("2019-05-01", 11.0), run("2026-01-02", 12.0)};
+  try {
+    service_->import(alice_, std::nullopt, runs, today(), Deadline::never());
+    FAIL() << "expected a validation error";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Validation);
+    EXPECT_NE(std::string(e.what()).find("line for 12.0000 10.0000: date"), std::string::npos) << e.what();
+  }
+  runs = {run("2019-05-01", 11.0, 0)};
+  EXPECT_THROW(service_->import(alice_, std::nullopt, runs, today(), Deadline::never()), ApiError);
+  EXPECT_EQ(provider_.calls, 0);
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(RunImportTest, OnlyAdminsNameAnotherUser) {
+  try {
+    service_->import(alice_, alice_.user_id + 1, {run("2019-05-01", 11.0)}, today(), Deadline::never());
+    FAIL() << "expected Forbidden";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Forbidden);
+  }
+}
+
+TEST_F(RunImportTest, APassedDeadlineStoresNothing) {
+  EXPECT_THROW(service_->import(alice_, std::nullopt, {run("2019-05-01", 11.0)}, today(),
+                                Deadline::at(std::chrono::steady_clock::now() - std::chrono::seconds(1))),
+               ApiError);
+  EXPECT_EQ(stored(), 0);
+}
+
+}  // namespace
