@@ -513,7 +513,7 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (*routes_cmd) return print_routes(cfg);
-    if (*import_seed_cmd) return legacy::import_seed(seed_path, cfg.database_url, std::cout);
+    if (*import_seed_cmd) return legacy::import_seed(seed_path, cfg.database_url, std::cout, storage_logger());
     if (*create_cmd) return create_user(cfg, username, role, email, name);
     if (*set_role_cmd) {
       Accounts a(cfg);
