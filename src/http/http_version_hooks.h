@@ -65,7 +65,12 @@ inline int on_header_value(http_parser* parser, const char* at, size_t length) {
 }
 
 inline int on_headers_complete(http_parser* parser) {
-  if (parser_limits::declared_body_too_large(parser)) return parser_limits::reject(parser, "413", on_message_complete);
+  try {
+    if (parser_limits::declared_body_too_large(parser))
+      return parser_limits::reject(parser, "413", on_message_complete);
+  } catch (const std::exception&) {
+    return -1;  // out of memory recording the limit: drop the connection, as RESTinio does
+  }
   return restinio_headers_complete_cb(parser);
 }
 

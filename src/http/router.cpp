@@ -125,6 +125,7 @@ void Router::add(Route route) {
     if (r->method == route.method)
       throw std::invalid_argument("duplicate route " + route.method + " " + route.pattern + " (already " +
                                   r->method + " " + r->pattern + ")");
+  has_route_body_limit_ = has_route_body_limit_ || route.max_body_bytes > 0;
   routes_.push_back(std::move(route));
   node->routes.push_back(&routes_.back());
 }
@@ -180,6 +181,12 @@ std::size_t Router::max_route_body_bytes() const {
   std::size_t largest = 0;
   for (const Route& r : routes_) largest = std::max(largest, r.max_body_bytes);
   return largest;
+}
+
+std::size_t Router::body_limit(std::string_view method, std::string_view path) const {
+  if (!has_route_body_limit_) return 0;
+  const MatchResult m = match(method, path);
+  return m.found() ? m.route->max_body_bytes : 0;
 }
 
 std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {

@@ -68,12 +68,19 @@ class Router {
   std::vector<std::pair<std::string, std::string>> list() const;
   // The largest Route::max_body_bytes registered (0 if none): what the server must be able to read.
   std::size_t max_route_body_bytes() const;
+  // The Route::max_body_bytes of the route that method + (decoded) path
+  // match, or 0 when none matches or it has no limit of its own. Costs one
+  // match(), and nothing at all while no route has a limit of its own. The
+  // server's parser asks it only for a request whose body may exceed the
+  // default limit (parser_limits.h).
+  std::size_t body_limit(std::string_view method, std::string_view path) const;
 
  private:
   struct Node;
   static const Node* find_node(const Node* node, std::string_view rest, std::vector<std::string>& params);
   std::unique_ptr<Node> root_;
   std::deque<Route> routes_;  // stable addresses
+  bool has_route_body_limit_ = false;  // some route has its own max_body_bytes
 };
 
 // Decodes %XX escapes (and '+' as a space when plus_as_space, as in query

@@ -51,8 +51,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using observability::Metrics;
 
-constexpr std::uint64_t kRestinioBodyLimitFloor = 1024 * 1024;  // 1 MiB
-
 const char* reason_phrase(int status) {
   switch (status) {
     case 200: return "OK";
@@ -191,8 +189,18 @@ std::optional<Response> ambiguous_request(const restinio::http_request_header_t&
   return std::nullopt;
 }
 
+// The route's own body limit for a request target as sent (0: the default).
+// Its path is decoded as on_request() decodes it, so "/results/%69mport" gets
+// the import limit too; a malformed one gets the default (and then a 400).
+std::size_t route_body_limit(const Router& router, std::string_view method, std::string_view target) {
+  const std::string_view raw_path = target.substr(0, target.find_first_of("?#"));
+  if (raw_path.find('%') == std::string_view::npos) return router.body_limit(method, raw_path);
+  const auto path = percent_decode(raw_path, false);
+  return path ? router.body_limit(method, *path) : 0;
+}
+
 // The answer to a request the parser cut short at a limit (parser_limits.h).
-Response over_limit(std::string_view status, std::size_t max_body_bytes) {
+Response over_limit(std::string_view status, std::uint64_t max_body_bytes) {
   if (status == "414")
     return problem_response(ErrorKind::UriTooLong,
                             "the request target exceeds " + std::to_string(kMaxUrlBytes) + " bytes");
@@ -287,7 +295,10 @@ struct State {
         weather(make_pool("weather", o.weather)),
         hashing(make_pool("hashing", o.hashing)),
         registration(make_pool("registration", o.registration)),
-        cors(o.cors_origins) {}
+        cors(o.cors_origins),
+        body_limits{o.max_body_bytes, [&r](std::string_view method, std::string_view target) {
+                      return std::uint64_t{route_body_limit(r, method, target)};
+                    }} {}
 
   const ServerOptions& opts;
   const Router& router;
@@ -313,6 +324,7 @@ struct State {
   BoundedExecutor registration;
   asio::io_context* io = nullptr;  // the I/O threads' context, set before serving
   const CorsPolicy cors;
+  const BodyLimits body_limits;  // what the parser allows each body (parser_limits.h)
 
   BoundedExecutor& executor_for(Pool pool) {
     switch (pool) {
@@ -519,7 +531,8 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
     // A limit the parser hit (parser_limits.h): the request is cut short, so
     // nothing else about it can be trusted; answer and close.
     if (const auto* rejected = h.try_get_field(kRejectedField)) {
-      respond(req, r, Metrics::kUnmatched, over_limit(*rejected, opts.max_body_bytes), t0, true);
+      respond(req, r, Metrics::kUnmatched, over_limit(*rejected, recorded_body_limit(h, opts.max_body_bytes)), t0,
+              true);
       return;
     }
     // The parsed version, copied into the header by http_version_hooks.h.
@@ -568,6 +581,8 @@ void State::on_request(restinio::request_handle_t req, Clock::time_point arrival
       respond(req, r, route.pattern, std::move(resp), t0, true);
       return;
     }
+    // Normally the parser has answered an oversized body already; this is
+    // the backstop if its hooks were not installed.
     const std::string& body = req->body();
     const std::size_t body_limit = route.max_body_bytes > 0 ? route.max_body_bytes : opts.max_body_bytes;
     if (body.size() > body_limit) {
@@ -648,11 +663,11 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
                                     .max_field_name_size(1024)
                                     .max_field_value_size(16 * 1024 + 1)  // RESTinio refuses >= the limit
                                     .max_field_count(100)
-                                    // Read a little past the largest route limit so that body gets a 413.
-                                    .max_body_size(std::max({kRestinioBodyLimitFloor,
-                                                             2 * std::uint64_t{o.max_body_bytes},
-                                                             std::uint64_t{router.max_route_body_bytes()} +
-                                                                 kRestinioBodyLimitFloor})))
+                                    // Only the ceiling: each request's own limit (its
+                                    // route's, else max_body_bytes) is enforced below it
+                                    // by the parser hooks, which answer 413 (parser_limits.h).
+                                    .max_body_size(std::max(std::uint64_t{o.max_body_bytes},
+                                                            std::uint64_t{router.max_route_body_bytes()})))
       .socket_options_setter([](restinio::socket_options_t& opts) { opts.set_option(asio::ip::tcp::no_delay{true}); })
       .acceptor_post_bind_hook(
           [&bound_port](asio::ip::tcp::acceptor& acceptor) { bound_port = acceptor.local_endpoint().port(); });
@@ -678,7 +693,8 @@ void serve(const ServerOptions& o, const Router& router, Metrics& metrics) {
   std::vector<std::thread> io_threads;
   const std::size_t n_io = std::max<std::size_t>(1, o.io_threads);
   for (std::size_t i = 0; i < n_io; ++i)
-    io_threads.emplace_back([io = ioctx.get()] {
+    io_threads.emplace_back([io = ioctx.get(), limits = &state->body_limits] {
+      t_body_limits = limits;  // the parser runs here (parser_limits.h)
       for (;;) {
         try {
           io->run();

@@ -63,15 +63,18 @@ struct ServerOptions {
 //    goes on like any OPTIONS request;
 //  - 404, or 405 + Allow, from the router (HEAD/OPTIONS: 405 unless registered);
 //  - 503 while draining;
-//  - 413 for a body over max_body_bytes, or over the route's own
-//    Route::max_body_bytes (file imports), then the connection is closed.
-//    Bodies over max(1 MiB, 2 x max_body_bytes, largest route limit + 1 MiB)
-//    (413), header fields over 16 KiB, names over 1 KiB or over 100 fields
-//    (431), and URLs over 32 KiB (414) are cut short by the parser
-//    (parser_limits.h), answered with a problem first of all, and the
-//    connection closed. RESTinio reads a body whole before any route is
-//    known, so a route with a large limit raises what every connection may
-//    buffer; the connection limit bounds the total;
+//  - 413 for a body over the route's own Route::max_body_bytes (file
+//    imports), else over max_body_bytes, then the connection is closed. The
+//    parser enforces it (parser_limits.h): once the headers are in, a request
+//    declaring a body over max_body_bytes, or sending a chunked one, has its
+//    route looked up; a declared length over that route's limit is answered
+//    before any of the body is read, a chunked body as soon as it passes the
+//    limit. So only a route with a large limit can make a connection buffer
+//    more than max_body_bytes (+ one read). Header fields over 16 KiB, names
+//    over 1 KiB or over 100 fields (431), and URLs over 32 KiB (414) are cut
+//    short by the parser too. All of these are answered with a problem first
+//    of all (so a large body to an unknown path is 413, not 404), and the
+//    connection closed;
 //  - 415 for a non-empty POST/PUT/PATCH body that is not application/json
 //    (parameters allowed, case-insensitive), or not one of the route's
 //    Route::content_types when it names some;

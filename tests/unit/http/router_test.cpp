@@ -269,6 +269,18 @@ TEST(PercentDecode, Malformed) {
   EXPECT_FALSE(percent_decode("a%00b", false));  // an escaped NUL is never legitimate here
 }
 
+TEST(Router, BodyLimitIsTheMatchedRoutesOwn) {
+  Router r = make_router();
+  EXPECT_EQ(r.body_limit("POST", "/users"), 0u);  // no route has a limit of its own yet
+  r.add({"POST", "/results/import", ok(), Pool::Worker, 10u << 20});
+  r.add({"POST", "/results/{id}", ok(), Pool::Worker});
+  EXPECT_EQ(r.body_limit("POST", "/results/import"), 10u << 20);
+  EXPECT_EQ(r.body_limit("POST", "/results/other"), 0u);     // the {id} route: the default
+  EXPECT_EQ(r.body_limit("PUT", "/results/import"), 0u);     // 405: the default
+  EXPECT_EQ(r.body_limit("POST", "/results/import/x"), 0u);  // 404: the default
+  EXPECT_EQ(r.max_route_body_bytes(), 10u << 20);
+}
+
 TEST(ParseQuery, PairsInOrder) {
   auto q = parse_query("b=2&a=1&b=3");
   ASSERT_TRUE(q);
