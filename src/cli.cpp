@@ -72,8 +72,8 @@ std::string read_secret_file(const std::string& path, const std::string& setting
 }
 
 // Generated once and kept 0600 beside the SQLite file, so tokens survive restarts.
-std::string generated_secret(const storage::Storage& storage, const std::string& database_url) {
-  const std::string dir = storage.data_directory();
+std::string generated_secret(const storage::Database& db, const std::string& database_url) {
+  const std::string dir = storage::data_directory(db);
   if (dir.empty())
     throw config::ConfigError("set JOGTRACK_JWT_SECRET or JOGTRACK_JWT_SECRET_FILE: with PostgreSQL every "
                               "instance must share one key");
@@ -91,10 +91,10 @@ std::string generated_secret(const storage::Storage& storage, const std::string&
   return read_secret_file(path, "the generated JWT secret");
 }
 
-std::string jwt_secret(const config::Config& cfg, const storage::Storage& storage) {
+std::string jwt_secret(const config::Config& cfg, const storage::Database& db) {
   if (cfg.jwt_secret) return *cfg.jwt_secret;
   if (cfg.jwt_secret_file) return read_secret_file(*cfg.jwt_secret_file, "JOGTRACK_JWT_SECRET_FILE");
-  return generated_secret(storage, cfg.database_url);
+  return generated_secret(db, cfg.database_url);
 }
 
 weather::OpenMeteoOptions weather_options(const config::Config& cfg) {
@@ -174,18 +174,39 @@ std::size_t max_provider_calls(const config::Config& cfg) { return weather_threa
 constexpr std::chrono::seconds kProviderStallAfter{1};
 constexpr std::chrono::seconds kProviderSlotWait{2};
 
-// What the account commands (user create, user set-role) need: the database
-// and the account rules. No JWT secret (none is created or read), no
-// session service (no Argon2 dummy hash), no weather client.
+// Storage and Redis log through the process's logger (set up by setup_logging).
+storage::Logger storage_logger() { return spdlog::default_logger(); }
+
+// The database (migrated), Redis when configured, and the stores every
+// command that touches accounts needs. Refresh tokens and login failures live
+// in Redis when it is configured, so every instance shares them.
+struct AccountStores {
+  explicit AccountStores(const config::Config& cfg)
+      : db(storage::open_database(cfg.database_url, cfg.db_pool_size, cfg.db_statement_timeout_ms,
+                                  storage_logger())),
+        redis(cfg.redis_url ? storage::open_redis(*cfg.redis_url, cfg.db_pool_size, storage_logger()) : nullptr),
+        users(storage::sql_user_store(*db)),
+        refresh_tokens(redis ? storage::redis_token_store(*redis) : storage::sql_token_store(*db)),
+        attempts(redis ? storage::redis_attempt_store(*redis) : storage::sql_attempt_store(*db)) {}
+
+  std::shared_ptr<storage::Database> db;
+  std::shared_ptr<storage::RedisPool> redis;  // nullptr: none configured
+  std::unique_ptr<storage::UserStore> users;
+  std::unique_ptr<storage::TokenStore> refresh_tokens;
+  std::unique_ptr<storage::AttemptStore> attempts;
+};
+
+// What the account commands (user create, user set-role) need: the account
+// stores and rules. No JWT secret (none is created or read), no session
+// service (no Argon2 dummy hash), no run store, no weather client.
 struct Accounts {
   explicit Accounts(const config::Config& cfg)
-      : storage(storage::open_storage(cfg.database_url, cfg.db_pool_size, cfg.redis_url,
-                                      cfg.db_statement_timeout_ms)),
-        throttle(storage->attempts()),
-        registrations(storage->attempts(), cfg.register_limit),
-        accounts(*storage, cfg.password_min_length, throttle, registrations) {}
+      : stores(cfg),
+        throttle(*stores.attempts),
+        registrations(*stores.attempts, cfg.register_limit),
+        accounts(*stores.users, *stores.refresh_tokens, cfg.password_min_length, throttle, registrations) {}
 
-  std::unique_ptr<storage::Storage> storage;
+  AccountStores stores;
   users::LoginThrottle throttle;
   users::RegistrationLimit registrations;
   users::AccountService accounts;
@@ -195,24 +216,34 @@ struct Accounts {
 struct App {
   explicit App(const config::Config& cfg)
       : core(cfg),
-        storage(*core.storage),
+        stores(core.stores),
         accounts(core.accounts),
-        tokens(jwt_secret(cfg, storage), cfg.access_token_ttl, cfg.jwt_audience),
-        sessions(storage, tokens, cfg.refresh_token_ttl, core.throttle),
+        run_store(storage::sql_run_store(*stores.db)),
+        weather_cache(storage::sql_weather_cache(*stores.db)),
+        health(storage::database_health(*stores.db)),
+        // With Redis, idempotency keys are shared by every instance like tokens and attempts.
+        idempotency(stores.redis ? storage::redis_idempotency_store(*stores.redis)
+                                 : storage::sql_idempotency_store(*stores.db)),
+        tokens(jwt_secret(cfg, *stores.db), cfg.access_token_ttl, cfg.jwt_audience),
+        sessions(*stores.users, *stores.refresh_tokens, tokens, cfg.refresh_token_ttl, core.throttle),
         weather_client(weather_options(cfg)),
         limited_weather_client(weather_client, max_provider_calls(cfg), kProviderStallAfter, kProviderSlotWait),
-        weather(limited_weather_client, storage.weather_cache(), weather_stats),
-        runs(storage, weather),
-        reports(storage),
-        services{storage, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
+        weather(limited_weather_client, *weather_cache, weather_stats),
+        runs(*run_store, *stores.users, weather),
+        reports(*run_store, *stores.users),
+        services{*health, *idempotency, sessions, accounts, metrics, runs, reports, cfg.trusted_proxies,
                  {cfg.cookie_secure, cfg.refresh_token_ttl}} {
     add_weather_metrics(metrics, weather_stats);
     add_connection_metrics(metrics, connection_stats);
   }
 
   Accounts core;
-  storage::Storage& storage;
+  AccountStores& stores;
   users::AccountService& accounts;
+  std::unique_ptr<storage::RunStore> run_store;
+  std::unique_ptr<weather::WeatherCacheStore> weather_cache;
+  std::unique_ptr<storage::HealthCheck> health;
+  std::unique_ptr<storage::IdempotencyStore> idempotency;
   auth::TokenService tokens;
   users::SessionService sessions;
   observability::Metrics metrics;
@@ -477,12 +508,12 @@ int run(int argc, char** argv) {
     if (*serve_cmd) return serve(cfg);
     if (*migrate_cmd) {
       // Migrate first: on failure nothing but the error is printed.
-      const auto version = storage::migrate_only(cfg.database_url);
+      const auto version = storage::migrate_only(cfg.database_url, storage_logger());
       std::cout << "schema version " << version << std::endl;
       return 0;
     }
     if (*routes_cmd) return print_routes(cfg);
-    if (*import_seed_cmd) return legacy::import_seed(seed_path, cfg.database_url, std::cout);
+    if (*import_seed_cmd) return legacy::import_seed(seed_path, cfg.database_url, std::cout, storage_logger());
     if (*create_cmd) return create_user(cfg, username, role, email, name);
     if (*set_role_cmd) {
       Accounts a(cfg);

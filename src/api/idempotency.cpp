@@ -111,7 +111,7 @@ EndpointHandler idempotent(Services& services, EndpointHandler handler) {
     const std::string key = validated_key(request);
     const std::string key_hash =
         auth::hash_token(request.method + ' ' + request.route + '\n' + caller_of(services, call) + '\n' + key);
-    auto& store = services.storage.idempotency();
+    auto& store = services.idempotency;
     const auto claim =
         store.claim(key_hash, fingerprint(request), unix_now(), kIdempotencyTtlSeconds, kIdempotencyStaleSeconds);
     switch (claim.outcome) {

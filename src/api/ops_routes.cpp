@@ -13,7 +13,7 @@ void add_ops_routes(http::Router& router, Services& s) {
                [](const Call&) { return http::Response::json(200, R"({"status":"ok"})"); });
 
   add_endpoint(router, sessions, {"GET", "/readyz", Auth::Public, {}}, [&s](const Call&) {
-    if (!s.storage.ping()) throw ApiError(ErrorKind::Unavailable, "the database is not reachable", {}, 1);
+    if (!s.health.ping()) throw ApiError(ErrorKind::Unavailable, "the database is not reachable", {}, 1);
     return http::Response::json(200, R"({"status":"ready"})");
   });
 

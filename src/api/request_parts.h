@@ -1,7 +1,6 @@
 // Pieces every handler needs: path ids, list parameters with paging headers.
 #pragma once
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -18,13 +17,12 @@ std::int64_t path_id(const http::Request& request, std::size_t index = 0);
 std::optional<std::int64_t> query_user_id(const http::Request& request);
 
 // Reads page, count, sort and filter into a typed list request (filter and
-// sort checked against `schema`, or sort against `sort_schema` when given);
-// any query parameter outside those and `extra_allowed` is a 400 (a typo is
-// never silently ignored).
+// sort checked against `schema`, or sort against `sort_schema` when given).
+// Which query parameters a list accepts is the route's declaration alone
+// (Endpoint::query, list_query): add_endpoint answers any other with 400
+// before the handler runs.
 storage::ListRequest parse_list_request(const http::Request& request, const filter::Schema& schema,
-                                        std::string_view default_sort,
-                                        std::initializer_list<std::string_view> extra_allowed = {},
-                                        const filter::Schema* sort_schema = nullptr);
+                                        std::string_view default_sort, const filter::Schema* sort_schema = nullptr);
 
 // X-Total-Count and an RFC 8288 Link header (first, prev, next, last) that
 // keeps the request's other query parameters.

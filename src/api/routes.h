@@ -14,7 +14,8 @@ namespace jogtrack::api {
 
 // What the handlers need; owned by the composition root in main.
 struct Services {
-  storage::Storage& storage;
+  storage::HealthCheck& health;  // readiness (/readyz)
+  storage::IdempotencyStore& idempotency;  // Idempotency-Key (idempotent())
   users::SessionService& sessions;
   users::AccountService& accounts;
   observability::Metrics& metrics;

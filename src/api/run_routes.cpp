@@ -26,7 +26,7 @@ void add_run_routes(http::Router& router, Services& s) {
                }));
 
   add_endpoint(router, sessions, {"GET", "/results", Auth::Bearer, list_query({"user_id"})}, [&s](const Call& c) {
-    const auto list = parse_list_request(c.request, runs::run_schema(c.caller), runs::kDefaultRunSort, {"user_id"});
+    const auto list = parse_list_request(c.request, runs::run_schema(c.caller), runs::kDefaultRunSort);
     const auto page = s.runs.list(c.caller, query_user_id(c.request), list);
     auto response = http::Response::json(200, dto::runs_json(page.items));
     add_paging_headers(response, c.request, list, page.total);
@@ -57,7 +57,7 @@ void add_run_routes(http::Router& router, Services& s) {
                  if (c.request.query_param("sort") && format != reports::WeeklyFormat::List)
                    throw_invalid("sort", "sorting weeks needs format=list");
                  const auto list = parse_list_request(c.request, runs::run_schema(c.caller), reports::kDefaultWeekSort,
-                                                      {"user_id", "format"}, &reports::week_sort_schema());
+                                                      &reports::week_sort_schema());
                  const auto page = s.reports.weekly(c.caller, query_user_id(c.request), list);
                  auto response = http::Response::json(200, reports::render_weekly(page.items, format));
                  add_paging_headers(response, c.request, list, page.total);

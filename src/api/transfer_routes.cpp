@@ -78,7 +78,7 @@ http::Response import_handler(Services& s, const Call& c) {
 http::Response export_handler(Services& s, const Call& c) {
   for (const char* paging : {"page", "count"})
     if (c.request.query_param(paging)) throw_invalid(paging, "the export has no pages: it holds every matching run");
-  auto list = parse_list_request(c.request, runs::run_schema(c.caller), runs::kDefaultRunSort, {"user_id"});
+  auto list = parse_list_request(c.request, runs::run_schema(c.caller), runs::kDefaultRunSort);
   const auto user_id = query_user_id(c.request);
   list.count = kExportChunkRuns;
   list.page = 0;

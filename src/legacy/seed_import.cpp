@@ -127,9 +127,10 @@ SourceData read_source(const std::string& path) {
   return data;
 }
 
-int import_seed(const std::string& source_path, const std::string& target_url, std::ostream& out) {
+int import_seed(const std::string& source_path, const std::string& target_url, std::ostream& out,
+                storage::Logger log) {
   const SourceData data = read_source(source_path);
-  const auto report = storage::import_legacy(target_url, data.users, data.runs);
+  const auto report = storage::import_legacy(target_url, data.users, data.runs, std::move(log));
   out << "users: " << report.users_imported << " imported, " << report.users_already << " already imported, "
       << report.users_clashing.size() << " skipped\n";
   for (const auto& name : report.users_clashing)

@@ -33,6 +33,7 @@ SourceData read_source(const std::string& path);
 std::string legacy_condition_json(const std::string& stored);
 
 // Reads, imports into the database at target_url, prints the counts. Returns the exit status.
-int import_seed(const std::string& source_path, const std::string& target_url, std::ostream& out);
+int import_seed(const std::string& source_path, const std::string& target_url, std::ostream& out,
+                storage::Logger log);
 
 }  // namespace jogtrack::legacy

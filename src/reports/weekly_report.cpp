@@ -100,12 +100,12 @@ std::string render_weekly(const std::vector<storage::WeekRow>& rows, WeeklyForma
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-ReportService::ReportService(storage::Storage& storage) : storage_(storage) {}
+ReportService::ReportService(storage::RunStore& runs, storage::UserStore& users) : runs_(runs), users_(users) {}
 
 storage::Page<storage::WeekRow> ReportService::weekly(const users::Caller& caller,
                                                       std::optional<std::int64_t> query_user_id,
                                                       const storage::ListRequest& request) {
-  return storage_.runs().weekly(runs::resolve_owner(storage_, caller, query_user_id), request);
+  return runs_.weekly(runs::resolve_owner(users_, caller, query_user_id), request);
 }
 
 }  // namespace jogtrack::reports

@@ -35,14 +35,15 @@ double average_speed(const storage::WeekRow& row);
 
 class ReportService {
  public:
-  explicit ReportService(storage::Storage& storage);
+  ReportService(storage::RunStore& runs, storage::UserStore& users);
   // The caller's weeks, or (admin only, via ?user_id=N) user N's; 403/404 as for runs.
   // request.filter applies to the runs before grouping; page/count page over weeks.
   storage::Page<storage::WeekRow> weekly(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                          const storage::ListRequest& request);
 
  private:
-  storage::Storage& storage_;
+  storage::RunStore& runs_;
+  storage::UserStore& users_;
 };
 
 }  // namespace jogtrack::reports

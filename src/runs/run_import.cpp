@@ -68,11 +68,12 @@ void validate_imported_run(const imports::ImportedRun& run, Days today) {
                          std::to_string(run.time) + ")");
 }
 
-std::vector<storage::RunRecord> import_runs(storage::Storage& storage, weather::CachedWeather& weather,
+std::vector<storage::RunRecord> import_runs(storage::RunStore& run_store, storage::UserStore& user_store,
+                                            weather::CachedWeather& weather,
                                             const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                             const std::vector<imports::ImportedRun>& runs, Days today,
                                             const Deadline& deadline) {
-  const std::int64_t owner = resolve_owner(storage, caller, query_user_id);
+  const std::int64_t owner = resolve_owner(user_store, caller, query_user_id);
   for (const auto& run : runs) validate_imported_run(run, today);
 
   // Distinct keys, in file order (so the first failure is the earliest run's).
@@ -93,14 +94,14 @@ std::vector<storage::RunRecord> import_runs(storage::Storage& storage, weather::
   for (std::size_t i = 0; i < runs.size(); ++i)
     values.push_back(make_run_values(owner, runs[i].date, runs[i].distance, runs[i].time, runs[i].location,
                                      runs[i].where, conditions[slot[i]]));
-  return storage.runs().create_many(values, deadline);
+  return run_store.create_many(values, deadline);
 }
 
 std::vector<storage::RunRecord> RunService::import(const users::Caller& caller,
                                                    std::optional<std::int64_t> query_user_id,
                                                    const std::vector<imports::ImportedRun>& runs, Days today,
                                                    const Deadline& deadline) {
-  return import_runs(storage_, weather_, caller, query_user_id, runs, today, deadline);
+  return import_runs(runs_, users_, weather_, caller, query_user_id, runs, today, deadline);
 }
 
 }  // namespace jogtrack::runs

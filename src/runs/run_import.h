@@ -27,7 +27,8 @@ inline constexpr std::size_t kImportLookupThreads = 4;
 void validate_imported_run(const imports::ImportedRun& run, Days today);
 
 // query_user_id: an admin's ?user_id=N (403 for anyone else, 404 for no such user).
-std::vector<storage::RunRecord> import_runs(storage::Storage& storage, weather::CachedWeather& weather,
+std::vector<storage::RunRecord> import_runs(storage::RunStore& run_store, storage::UserStore& user_store,
+                                            weather::CachedWeather& weather,
                                             const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                             const std::vector<imports::ImportedRun>& runs, Days today,
                                             const Deadline& deadline);

@@ -45,11 +45,11 @@ const filter::Schema& run_schema(bool admin) {
   return admin ? admin_table : user_table;
 }
 
-std::int64_t resolve_owner(storage::Storage& storage, const users::Caller& caller,
+std::int64_t resolve_owner(storage::UserStore& user_store, const users::Caller& caller,
                            std::optional<std::int64_t> requested) {
   if (!requested) return caller.user_id;
   if (!caller.is_admin()) throw ApiError(ErrorKind::Forbidden, "only an admin may act on another user's runs");
-  if (*requested != caller.user_id && !storage.users().find(*requested))
+  if (*requested != caller.user_id && !user_store.find(*requested))
     throw ApiError(ErrorKind::NotFound, "no such user");
   return *requested;
 }
@@ -72,8 +72,8 @@ storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t
   return v;
 }
 
-RunService::RunService(storage::Storage& storage, weather::CachedWeather& weather)
-    : storage_(storage), weather_(weather) {}
+RunService::RunService(storage::RunStore& runs, storage::UserStore& users, weather::CachedWeather& weather)
+    : runs_(runs), users_(users), weather_(weather) {}
 
 storage::RunRecord RunService::create(const users::Caller& caller, std::optional<std::int64_t> query_user_id,
                                       const NewRun& run, const Deadline& deadline) {
@@ -84,16 +84,16 @@ storage::RunRecord RunService::create(const users::Caller& caller, std::optional
       throw_invalid("user_id", "the body's user_id differs from the query's user_id");
     requested = run.user_id;
   }
-  const std::int64_t owner = resolve_owner(storage_, caller, requested);
+  const std::int64_t owner = resolve_owner(users_, caller, requested);
   weather::Condition condition = weather_.lookup(run.date, run.where);
   deadline.check();  // a slow lookup: do not even take the write lock
-  return storage_.runs().create(
+  return runs_.create(
       make_run_values(owner, run.date, run.distance, run.time, run.location, run.where, std::move(condition)),
       deadline);
 }
 
 storage::RunRecord RunService::load_visible(const users::Caller& caller, std::int64_t result_id) {
-  auto run = storage_.runs().find(result_id);
+  auto run = runs_.find(result_id);
   // Someone else's run is indistinguishable from a missing one.
   if (!run || (run->user_id != caller.user_id && !caller.is_admin())) run_not_found();
   return *run;
@@ -122,7 +122,7 @@ storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t 
                                 patch.time.value_or(current.time), patch.location.value_or(current.location), where,
                                 std::move(condition));
   deadline.check();  // a slow lookup: do not even take the write lock
-  auto updated = storage_.runs().update(result_id, values, deadline, check);
+  auto updated = runs_.update(result_id, values, deadline, check);
   if (!updated) run_not_found();
   return *updated;
 }
@@ -130,14 +130,14 @@ storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t 
 void RunService::remove(const users::Caller& caller, std::int64_t result_id, const Deadline& deadline,
                         const storage::VersionCheck& check) {
   check.enforce(load_visible(caller, result_id).version);
-  if (!storage_.runs().remove(result_id, deadline, check)) run_not_found();
+  if (!runs_.remove(result_id, deadline, check)) run_not_found();
 }
 
 storage::Page<storage::RunRecord> RunService::list(const users::Caller& caller,
                                                    std::optional<std::int64_t> query_user_id,
                                                    const storage::ListRequest& request) {
   // The visibility rule, as a typed scope: only the resolved owner's runs.
-  return storage_.runs().list(resolve_owner(storage_, caller, query_user_id), request);
+  return runs_.list(resolve_owner(users_, caller, query_user_id), request);
 }
 
 }  // namespace jogtrack::runs

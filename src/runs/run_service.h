@@ -28,12 +28,12 @@ inline constexpr std::string_view kDefaultRunSort = "date";
 // Whose runs a request is about: the caller's, or (admins only) `requested`.
 // 403 for a non-admin naming any user (even themselves), 404 if the named
 // user is not a live account.
-std::int64_t resolve_owner(storage::Storage& storage, const users::Caller& caller,
+std::int64_t resolve_owner(storage::UserStore& user_store, const users::Caller& caller,
                            std::optional<std::int64_t> requested);
 
 class RunService {
  public:
-  RunService(storage::Storage& storage, weather::CachedWeather& weather);
+  RunService(storage::RunStore& runs, storage::UserStore& users, weather::CachedWeather& weather);
 
   // Writes give up with 503 (nothing stored or changed) once `deadline` has
   // passed, checked after the weather lookup and again right before COMMIT.
@@ -60,7 +60,8 @@ class RunService {
  private:
   storage::RunRecord load_visible(const users::Caller& caller, std::int64_t result_id);
 
-  storage::Storage& storage_;
+  storage::RunStore& runs_;
+  storage::UserStore& users_;  // whether a named owner is a live account
   weather::CachedWeather& weather_;
 };
 

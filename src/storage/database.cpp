@@ -3,7 +3,7 @@
 #include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
-#include <spdlog/spdlog.h>
+#include <spdlog/logger.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -73,10 +73,13 @@ PGconn* pg_connection(soci::session& sql) {
 
 // libpq prints server notices ("terminating connection due to administrator
 // command", ...) raw on stderr; send them to the log as one line instead.
-void print_notice(void*, const char* message) { spdlog::warn("database notice: {}", one_line(message)); }
+// `log` is the Database's logger (it outlives its connections).
+void print_notice(void* log, const char* message) {
+  if (log) static_cast<spdlog::logger*>(log)->warn("database notice: {}", one_line(message));
+}
 
-void route_notices(soci::session& sql) {
-  if (PGconn* conn = pg_connection(sql)) PQsetNoticeProcessor(conn, print_notice, nullptr);
+void route_notices(soci::session& sql, spdlog::logger* log) {
+  if (PGconn* conn = pg_connection(sql)) PQsetNoticeProcessor(conn, print_notice, log);
 }
 
 // Cheap check of an idle PostgreSQL connection, with no round trip: an idle
@@ -119,8 +122,9 @@ int on_wal_commit(void* checkpointer, sqlite_api::sqlite3*, const char*, int fra
 
 std::string redact_url(const std::string& url) { return without(url, url_password(url)); }
 
-Database::Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms)
-    : dialect_(dialect_of(url)),
+Database::Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms, Logger log)
+    : log_(std::move(log)),
+      dialect_(dialect_of(url)),
       statement_timeout_ms_(statement_timeout_ms),
       size_(pool_size),
       pool_(std::make_unique<soci::connection_pool>(pool_size)) {
@@ -136,7 +140,7 @@ Database::Database(const std::string& url, std::size_t pool_size, long statement
   if (dialect_ == Dialect::Sqlite) {
     // Checkpoints move off the request path: the hook replaces each
     // connection's auto-checkpoint and wakes the checkpointer instead.
-    checkpointer_ = std::make_unique<WalCheckpointer>(sqlite_path_, write_mutex_);
+    checkpointer_ = std::make_unique<WalCheckpointer>(sqlite_path_, write_mutex_, log_);
     for (auto* sql : sessions_)
       sqlite_api::sqlite3_wal_hook(sqlite_connection(*sql), on_wal_commit, checkpointer_.get());
   }
@@ -189,7 +193,7 @@ void set_statement_timeout(soci::session& sql, long ms) {
 }  // namespace
 
 void Database::configure_postgres(soci::session& sql) {
-  route_notices(sql);
+  route_notices(sql, log_.get());
   // A cancelled statement is an ordinary soci_error on a live connection:
   // run() answers it 503 with Retry-After like any other database failure.
   if (statement_timeout_ms_ > 0) set_statement_timeout(sql, statement_timeout_ms_);
@@ -220,7 +224,7 @@ bool Database::ping() {
 
 Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
   if (!db_.pool_->try_lease(slot_, kLeaseTimeoutMs)) {
-    spdlog::error("database error in {}: no free connection within {} ms", operation, kLeaseTimeoutMs);
+    if (db_.log_) db_.log_->error("database error in {}: no free connection within {} ms", operation, kLeaseTimeoutMs);
     throw_unavailable();
   }
   if (db_.dialect_ != Dialect::Postgres) return;
@@ -236,8 +240,9 @@ Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
     }
   } catch (const soci::soci_error& e) {
     db_.pool_->give_back(slot_);
-    spdlog::error("database error in {}: cannot reconnect: {}", operation,
-                  one_line(without(e.what(), url_password(db_.url_))));
+    if (db_.log_)
+      db_.log_->error("database error in {}: cannot reconnect: {}", operation,
+                      one_line(without(e.what(), url_password(db_.url_))));
     throw_unavailable();
   }
 }
@@ -296,12 +301,13 @@ bool is_unique_violation(const soci::soci_error& e) {
          msg.find("duplicate key value") != std::string::npos || msg.find("23505") != std::string::npos;
 }
 
-void log_database_error(const char* operation, const soci::soci_error& e) {
+void Database::log_error(const char* operation, const soci::soci_error& e) const {
+  if (!log_) return;
   std::string msg = e.what();
   if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
-  // Through the process's logger, so JOGTRACK_LOG_FORMAT=json stays JSON
-  // exactly when the database fails.
-  spdlog::error("database error in {}: {}", operation, one_line(msg));
+  // Through the injected logger (the process's), so JOGTRACK_LOG_FORMAT=json
+  // stays JSON exactly when the database fails.
+  log_->error("database error in {}: {}", operation, one_line(msg));
 }
 
 }  // namespace jogtrack::storage

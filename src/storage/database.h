@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/sql_value.h"
 #include "storage/statement_cache.h"
+#include "storage/storage.h"
 #include "storage/wal_checkpointer.h"
 
 namespace jogtrack::storage {
@@ -27,10 +28,6 @@ enum class Retry {
   BeforeSend,
 };
 
-// Logs a database failure without the bound values SOCI appends to its
-// messages (they may be password hashes or token hashes).
-void log_database_error(const char* operation, const soci::soci_error& e);
-
 // The connection string with any password replaced by "***", for messages.
 std::string redact_url(const std::string& url);
 
@@ -40,10 +37,15 @@ class Database {
   // message that names the database (never its password) when it cannot.
   // statement_timeout_ms: PostgreSQL's statement_timeout on every connection
   // (0 = none), so a stuck server or lock gives a 503 instead of a hung worker.
-  Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms = 0);
+  // log: where failures and server notices go (nullptr: nowhere).
+  Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms = 0, Logger log = nullptr);
   Dialect dialect() const { return dialect_; }
   const std::string& sqlite_path() const { return sqlite_path_; }
   int migrate();  // applies pending migrations; returns the schema version
+
+  // Logs a database failure without the bound values SOCI appends to its
+  // messages (they may be password hashes or token hashes).
+  void log_error(const char* operation, const soci::soci_error& e) const;
 
   // Runs f(session) on a pooled connection. A database failure becomes a 503
   // problem (logged without values). A connection found broken when leased is
@@ -113,6 +115,7 @@ class Database {
   void open_connection(soci::session& sql);
   void configure_postgres(soci::session& sql);
   std::size_t slot_of(soci::session& sql) const;
+  Logger log_;  // declared first: the checkpointer and the notice hooks log through it
   Dialect dialect_;
   std::string url_;  // the connection string actually used (PostgreSQL)
   std::string sqlite_path_;
@@ -175,7 +178,7 @@ auto Database::run(const char* operation, Retry retry, F&& f) -> decltype(f(std:
       return f(lease.session());
     } catch (const soci::soci_error& e) {
       const bool nothing_sent = dynamic_cast<const NothingSent*>(&e) != nullptr;
-      log_database_error(operation, e);
+      log_error(operation, e);
       lease.drop_statements();
       if (attempt == 0 && (retry == Retry::Safe || nothing_sent) && lease.connection_lost()) continue;
       throw_unavailable();

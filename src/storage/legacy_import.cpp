@@ -74,8 +74,8 @@ void rebuild_weeks(soci::session& sql, long long owner) {
 }  // namespace
 
 LegacyImportReport import_legacy(const std::string& url, const std::vector<LegacyUser>& users,
-                                 const std::vector<LegacyRun>& runs) {
-  Database db(url, 1);
+                                 const std::vector<LegacyRun>& runs, Logger log) {
+  Database db(url, 1, 0, std::move(log));
   db.migrate();
   return db.run("import-seed", Retry::BeforeSend, [&](soci::session& sql) {
     LegacyImportReport report;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/storage.h"  // Logger
+
 namespace jogtrack::storage {
 
 struct LegacyUser {
@@ -40,7 +42,8 @@ struct LegacyImportReport {
 };
 
 // Migrates the database at url first. One transaction: all or nothing.
+// log: where database failures go (the composition root's logger).
 LegacyImportReport import_legacy(const std::string& url, const std::vector<LegacyUser>& users,
-                                 const std::vector<LegacyRun>& runs);
+                                 const std::vector<LegacyRun>& runs, Logger log);
 
 }  // namespace jogtrack::storage

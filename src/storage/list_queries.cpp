@@ -2,15 +2,12 @@
 
 #include "storage/list_sql.h"
 #include "storage/run_queries.h"
+#include "storage/user_queries.h"
 
 namespace jogtrack::storage::queries {
 
 namespace {
 
-// The columns UserRow (user_store.cpp) binds, in its order: keep the two in step.
-constexpr const char* kUserColumns =
-    "u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, u.updated_at, "
-    "u.version";
 constexpr const char* kPage = " LIMIT :lim OFFSET :off";
 
 // "WHERE <scope> AND <filter>" over the map's columns.

@@ -3,7 +3,7 @@
 
 #include <hiredis/hiredis.h>
 #include <poll.h>
-#include <spdlog/spdlog.h>
+#include <spdlog/logger.h>
 
 #include <chrono>
 #include <cstdio>
@@ -23,11 +23,6 @@ constexpr const char* kPrefix = "jogtrack:";
 
 [[noreturn]] void unavailable() {
   throw ApiError(ErrorKind::Unavailable, {}, {}, 1);  // the fact; the words are the kind's
-}
-
-void log_redis_error(const char* operation, const std::string& message) {
-  // Like the database errors: one log line, never a token or a password.
-  spdlog::error("redis error in {}: {}", operation, message);
 }
 
 // An idle connection has nothing to read: a readable socket means Redis
@@ -241,8 +236,12 @@ RedisEndpoint parse_redis_url(const std::string& url) {
 
 // ---- the pool -----------------------------------------------------------------
 
-RedisPool::RedisPool(const std::string& url, std::size_t size)
-    : endpoint_(parse_redis_url(url)), size_(std::max<std::size_t>(1, size)) {
+void RedisPool::log_error(const char* operation, const std::string& message) const {
+  if (log_) log_->error("redis error in {}: {}", operation, message);
+}
+
+RedisPool::RedisPool(const std::string& url, std::size_t size, Logger log)
+    : log_(std::move(log)), endpoint_(parse_redis_url(url)), size_(std::max<std::size_t>(1, size)) {
   std::string error;
   redisContext* c = connect(error);
   if (c == nullptr)
@@ -297,7 +296,7 @@ redisContext* RedisPool::connect(std::string& error) {
 redisContext* RedisPool::acquire(const char* operation) {
   std::unique_lock lock(mutex_);
   if (!available_.wait_for(lock, kLeaseTimeout, [&] { return !idle_.empty() || open_ < size_; })) {
-    log_redis_error(operation, "no free connection");
+    log_error(operation, "no free connection");
     unavailable();
   }
   redisContext* c = nullptr;
@@ -317,7 +316,7 @@ redisContext* RedisPool::acquire(const char* operation) {
     --open_;
     lock.unlock();
     available_.notify_one();
-    log_redis_error(operation, "cannot connect: " + error);
+    log_error(operation, "cannot connect: " + error);
     unavailable();
   }
   return c;
@@ -351,13 +350,13 @@ RedisReply RedisPool::command(const char* operation, const std::vector<std::stri
       // I/O error or timeout: the connection is unusable.
       const std::string error = c->errstr;
       release(c, true);
-      log_redis_error(operation, error);
+      log_error(operation, error);
       if (attempt == 0 && idempotent) continue;
       unavailable();
     }
     release(c, false);
     if (reply->type == REDIS_REPLY_ERROR) {
-      log_redis_error(operation, reply->str ? reply->str : "error");
+      log_error(operation, reply->str ? reply->str : "error");
       unavailable();
     }
     return reply;
@@ -396,7 +395,7 @@ RotateResult RedisTokenStore::rotate(const std::string& old_hash, const std::str
     if (code < 0 || code > 3) throw std::runtime_error("unexpected reply");
     return RotateResult{outcomes[code], integer_at(r.get(), 1)};
   } catch (const std::runtime_error& e) {
-    log_redis_error("rotate refresh token", e.what());
+    pool_.log_error("rotate refresh token", e.what());
     unavailable();
   }
 }
@@ -422,7 +421,7 @@ Reservation RedisAttemptStore::reserve(const std::string& key, std::int64_t limi
   try {
     return Reservation{integer_at(r.get(), 0) == 1, integer_at(r.get(), 1)};
   } catch (const std::runtime_error& e) {
-    log_redis_error("reserve attempt", e.what());
+    pool_.log_error("reserve attempt", e.what());
     unavailable();
   }
 }
@@ -460,7 +459,7 @@ IdempotencyClaim RedisIdempotencyStore::claim(const std::string& key_hash, const
     }
     throw std::runtime_error("unexpected reply");
   } catch (const std::runtime_error& e) {
-    log_redis_error("claim idempotency key", e.what());
+    pool_.log_error("claim idempotency key", e.what());
     unavailable();
   }
 }

@@ -37,7 +37,8 @@ using RedisReply = std::unique_ptr<redisReply, ReplyDeleter>;
 class RedisPool {
  public:
   // Connects once and PINGs: throws std::runtime_error (no password in it) if Redis is unreachable.
-  RedisPool(const std::string& url, std::size_t size);
+  // log: where failures are reported (nullptr: nowhere).
+  RedisPool(const std::string& url, std::size_t size, Logger log = nullptr);
   ~RedisPool();
   RedisPool(const RedisPool&) = delete;
   RedisPool& operator=(const RedisPool&) = delete;
@@ -46,12 +47,15 @@ class RedisPool {
   // connection when the connection breaks; others only fail (503).
   RedisReply command(const char* operation, const std::vector<std::string>& argv, bool idempotent);
   bool ping();
+  // Like the database errors: one log line, never a token or a password.
+  void log_error(const char* operation, const std::string& message) const;
 
  private:
   redisContext* acquire(const char* operation);
   void release(redisContext* c, bool broken);
   redisContext* connect(std::string& error);
 
+  Logger log_;
   RedisEndpoint endpoint_;
   std::size_t size_;
   std::mutex mutex_;

@@ -5,13 +5,15 @@
 
 namespace jogtrack::storage::queries {
 
-// The columns of a run row, in the order RunRow binds them.
-inline constexpr const char* kRunColumns =
-    "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at, r.version";
+// The columns of a run row, in the order RunRow binds them (a macro only so
+// that kFindLiveRun is one constant spelled with the same text).
+#define JT_RUN_COLUMNS                                                                                      \
+  "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, " \
+  "r.updated_at, r.version"
+#define JT_LIVE_RUNS " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL "
+inline constexpr const char* kRunColumns = JT_RUN_COLUMNS;
 // Only runs whose owner is a live account (runs of deleted users are invisible everywhere).
-inline constexpr const char* kLiveRuns =
-    " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL ";
+inline constexpr const char* kLiveRuns = JT_LIVE_RUNS;
 // The weeks of a live owner, kept by every run write.
 inline constexpr const char* kLiveWeeks =
     " FROM weekly_totals r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL WHERE r.user_id = :owner";
@@ -23,10 +25,9 @@ inline constexpr const char* kInsertRun =
     ":cond, :tmax, :tmin, :precip, :wind, :code, :iso_year, :iso_week, :created, :updated) "
     "RETURNING result_id";
 
-inline constexpr const char* kFindLiveRun =
-    "SELECT r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, "
-    "r.updated_at, r.version FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL "
-    "WHERE r.result_id = :id";
+inline constexpr const char* kFindLiveRun = "SELECT " JT_RUN_COLUMNS JT_LIVE_RUNS "WHERE r.result_id = :id";
+#undef JT_LIVE_RUNS
+#undef JT_RUN_COLUMNS
 
 inline constexpr const char* kUpdateLiveRun =
     "UPDATE runs SET date = :date, distance = :distance, time = :time, speed = :speed, "

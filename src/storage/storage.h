@@ -1,4 +1,5 @@
-// Storage: the repository interfaces the domain uses; SQLite and PostgreSQL implement them via SOCI.
+// Storage: the narrow repository interfaces the domain uses (SQLite and PostgreSQL implement them via
+// SOCI, refresh tokens and attempts also via Redis), and the factories the composition root builds them with.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -10,6 +11,10 @@
 #include "common/errors.h"
 #include "filter/filter.h"
 #include "weather/weather.h"
+
+namespace spdlog {
+class logger;
+}
 
 namespace jogtrack::storage {
 
@@ -239,31 +244,51 @@ class RunStore {
   virtual Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) = 0;
 };
 
-// ---- the whole store -------------------------------------------------------
-class Storage {
+// ---- readiness ---------------------------------------------------------------
+class HealthCheck {
  public:
-  virtual ~Storage() = default;
-  virtual UserStore& users() = 0;
-  virtual TokenStore& tokens() = 0;
-  virtual AttemptStore& attempts() = 0;
-  virtual RunStore& runs() = 0;
-  virtual IdempotencyStore& idempotency() = 0;
-  virtual weather::WeatherCacheStore& weather_cache() = 0;
+  virtual ~HealthCheck() = default;
+  // Is the database reachable (SELECT 1 on a healthy or reconnected connection)?
   virtual bool ping() = 0;
-  // The directory of the SQLite file ("" for PostgreSQL): where a generated secret is kept.
-  virtual std::string data_directory() const = 0;
 };
 
+// ---- opening: the composition root builds the stores it needs ----------------
+// Where storage and Redis code log (the composition root passes its logger);
+// nullptr: nowhere.
+using Logger = std::shared_ptr<spdlog::logger>;
+
+class Database;   // the SQL connection pool every SQL store shares (storage-internal)
+class RedisPool;  // the Redis connections the Redis stores share (storage-internal)
+
 // Opens the database named by url (sqlite:PATH or postgresql://...) and
-// applies pending migrations; with redis_url (redis://host:port/db) refresh
-// tokens, login-failure counters and idempotency keys live in Redis instead. Throws
-// std::runtime_error with a clear message (never a password).
-// statement_timeout_ms (PostgreSQL; 0 = none): a statement running longer is
-// cancelled by the server and its request answered 503.
-std::unique_ptr<Storage> open_storage(const std::string& url, std::size_t pool_size,
-                                      const std::optional<std::string>& redis_url = std::nullopt,
-                                      long statement_timeout_ms = 0);
+// applies pending migrations. Throws std::runtime_error with a clear message
+// (never a password). statement_timeout_ms (PostgreSQL; 0 = none): a statement
+// running longer is cancelled by the server and its request answered 503.
+std::shared_ptr<Database> open_database(const std::string& url, std::size_t pool_size,
+                                        long statement_timeout_ms, Logger log);
+// The directory of the SQLite file ("" for PostgreSQL): where a generated secret is kept.
+std::string data_directory(const Database& db);
+
+// The SQL stores over one open database (each keeps a reference: db outlives them).
+std::unique_ptr<UserStore> sql_user_store(Database& db);
+std::unique_ptr<TokenStore> sql_token_store(Database& db);
+std::unique_ptr<AttemptStore> sql_attempt_store(Database& db);
+std::unique_ptr<RunStore> sql_run_store(Database& db);
+std::unique_ptr<IdempotencyStore> sql_idempotency_store(Database& db);
+std::unique_ptr<weather::WeatherCacheStore> sql_weather_cache(Database& db);
+// Readiness is about the database: without Redis only logins and token
+// refreshes fail (503), everything else still works.
+std::unique_ptr<HealthCheck> database_health(Database& db);
+
+// Connects to redis://host:port/db (and PINGs); throws std::runtime_error
+// (no password in it) when Redis is unreachable. Refresh tokens, login
+// failures and idempotency keys kept there are shared by every instance.
+std::shared_ptr<RedisPool> open_redis(const std::string& url, std::size_t pool_size, Logger log);
+std::unique_ptr<TokenStore> redis_token_store(RedisPool& redis);
+std::unique_ptr<AttemptStore> redis_attempt_store(RedisPool& redis);
+std::unique_ptr<IdempotencyStore> redis_idempotency_store(RedisPool& redis);
+
 // Applies pending migrations only; returns the schema version reached.
-int migrate_only(const std::string& url);
+int migrate_only(const std::string& url, Logger log);
 
 }  // namespace jogtrack::storage

@@ -6,15 +6,12 @@
 #include "common/dates.h"
 #include "storage/list_queries.h"
 #include "storage/list_statement.h"
+#include "storage/user_queries.h"
 #include "storage/row_version.h"
 
 namespace jogtrack::storage {
 
 namespace {
-
-constexpr const char* kUserColumns =
-    "u.user_id, u.username, u.email, u.name, u.scopes, u.role, u.password_hash, u.created_at, u.updated_at, "
-    "u.version";
 
 std::string join_scopes(const std::vector<std::string>& scopes) {
   std::string out;
@@ -64,35 +61,28 @@ struct UserRow {
   }
 };
 
-std::optional<UserRecord> find_one(soci::session& sql, const std::string& where, const char* name,
-                                   auto key) {
+// A user row looked up by one key (queries::kFindLiveUserBy*: bound as :k).
+template <class Key>
+struct UserByKey {
+  Key key{};
   UserRow row;
-  soci::statement st(sql);
-  row.bind(st);
-  st.exchange(soci::use(key, name));
-  st.alloc();
-  st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE " + where);
-  st.define_and_bind();
-  st.execute(true);
-  if (!st.got_data()) return std::nullopt;
-  return row.record();
-}
-
-// The live user with a given id: every authenticated request runs it, so it is
-// prepared once per pooled connection.
-struct FindUserById final : CachedStatement {
-  long long id = 0;
-  UserRow row;
-  soci::statement st;
-
-  explicit FindUserById(soci::session& sql) : st(sql) {
+  void bind(soci::statement& st) {
     row.bind(st);
-    st.exchange(soci::use(id, "id"));
-    st.alloc();
-    st.prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE u.user_id = :id AND u.deleted_at IS NULL");
-    st.define_and_bind();
+    st.exchange(soci::use(key, "k"));
   }
 };
+
+// The one live user whose key is `key` (`text`: a kFindLiveUserBy* query), on a cached statement.
+template <class Key>
+std::optional<UserRecord> find_live(Database& db, soci::session& sql, const char* text, const Key& key) {
+  auto& q = db.prepared<UserByKey<Key>>(sql, text);
+  q.vars.key = key;
+  q.st.execute(true);
+  std::optional<UserRecord> found;
+  if (q.st.got_data()) found = q.vars.row.record();
+  finish_cached(q.st, db.dialect());
+  return found;
+}
 
 // Accounts with one role (a manager's view), or all (bound: false).
 struct RoleScope {
@@ -164,19 +154,13 @@ UserRecord SociUserStore::create(const NewUser& user) {
 
 std::optional<UserRecord> SociUserStore::find(std::int64_t user_id) {
   return db_.run("find user", Retry::Safe, [&](soci::session& sql) {
-    auto& q = db_.cached<FindUserById>(sql);
-    q.id = user_id;
-    q.st.execute(true);
-    std::optional<UserRecord> found;
-    if (q.st.got_data()) found = q.row.record();
-    finish_cached(q.st, db_.dialect());
-    return found;
+    return find_live(db_, sql, queries::kFindLiveUserById, static_cast<long long>(user_id));
   });
 }
 
 std::optional<UserRecord> SociUserStore::find_by_username_key(const std::string& key) {
   return db_.run("find user by name", Retry::Safe, [&](soci::session& sql) {
-    return find_one(sql, "u.username_key = :k AND u.deleted_at IS NULL", "k", key);
+    return find_live(db_, sql, queries::kFindLiveUserByKey, key);
   });
 }
 

@@ -1,6 +1,6 @@
 #include "storage/wal_checkpointer.h"
 
-#include <spdlog/spdlog.h>
+#include <spdlog/logger.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -28,7 +28,8 @@ int on_busy(void* limit, int attempts) {
 
 }  // namespace
 
-WalCheckpointer::WalCheckpointer(const std::string& path, std::mutex& writers) : writers_(writers) {
+WalCheckpointer::WalCheckpointer(const std::string& path, std::mutex& writers, Logger log)
+    : writers_(writers), log_(std::move(log)) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     const std::string reason = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -77,7 +78,7 @@ void WalCheckpointer::checkpoint_once() {
   int frames = 0, copied = 0;
   const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-    spdlog::warn("database: WAL checkpoint failed: {}", sqlite3_errmsg(db_));
+    if (log_) log_->warn("database: WAL checkpoint failed: {}", sqlite3_errmsg(db_));
     return;
   }
   // After a RESTART the WAL keeps its size until the next commit: no second one.
@@ -95,7 +96,7 @@ void WalCheckpointer::restart(bool huge) {
   const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &frames, &copied);
   sqlite3_busy_handler(db_, nullptr, nullptr);
   if (rc == SQLITE_OK) restarted_at_ = frames;
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("database: WAL restart failed: {}", sqlite3_errmsg(db_));
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY && log_) log_->warn("database: WAL restart failed: {}", sqlite3_errmsg(db_));
 }
 
 }  // namespace jogtrack::storage

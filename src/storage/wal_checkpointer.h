@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "storage/storage.h"  // Logger
+
 // sqlite3.h is not included here: SOCI's sqlite3 header (included by
 // database.cpp) wraps it in a namespace of its own.
 struct sqlite3;
@@ -30,7 +32,8 @@ class WalCheckpointer {
   static constexpr int kRestartFrames = 16384;  // 64 MiB of 4 KiB pages
 
   // Throws std::runtime_error when the database cannot be opened.
-  WalCheckpointer(const std::string& path, std::mutex& writers);
+  // log: where failed checkpoints are reported (nullptr: nowhere).
+  WalCheckpointer(const std::string& path, std::mutex& writers, Logger log);
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -47,6 +50,7 @@ class WalCheckpointer {
 
   ::sqlite3* db_ = nullptr;
   std::mutex& writers_;
+  Logger log_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;

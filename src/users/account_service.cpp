@@ -48,9 +48,11 @@ const filter::Schema& user_schema() {
   return table;
 }
 
-AccountService::AccountService(storage::Storage& storage, std::size_t password_min_length,
-                               const LoginThrottle& throttle, const RegistrationLimit& registrations)
-    : storage_(storage),
+AccountService::AccountService(storage::UserStore& users, storage::TokenStore& refresh_tokens,
+                               std::size_t password_min_length, const LoginThrottle& throttle,
+                               const RegistrationLimit& registrations)
+    : users_(users),
+      refresh_tokens_(refresh_tokens),
       password_min_length_(password_min_length),
       throttle_(throttle),
       registrations_(registrations) {}
@@ -95,7 +97,7 @@ storage::UserRecord AccountService::create(const Registration& r, const std::vec
   user.scopes = scopes;
   user.role = auth::role_of(scopes);
   user.password_hash = auth::hash_password(r.password);
-  return storage_.users().create(user);
+  return users_.create(user);
 }
 
 storage::UserRecord AccountService::register_user(const Registration& r, const std::vector<std::string>& scopes) {
@@ -116,7 +118,7 @@ storage::UserRecord AccountService::register_from(const Registration& r, const s
 storage::UserRecord AccountService::load_for(const Caller& caller, std::int64_t user_id) {
   const bool self = caller.user_id == user_id;
   if (!self && !caller.is_admin() && !caller.is_manager()) forbidden("you may only access your own account");
-  auto target = storage_.users().find(user_id);
+  auto target = users_.find(user_id);
   if (!target) not_found();
   if (!self && !may_manage(caller, *target)) forbidden("managers may only manage plain users");
   return *target;
@@ -128,8 +130,8 @@ storage::UserRecord AccountService::get(const Caller& caller, std::int64_t user_
 
 storage::Page<storage::UserRecord> AccountService::list(const Caller& caller, const storage::ListRequest& request) {
   // The visibility rule, as a typed scope: managers see plain users only.
-  if (caller.is_admin()) return storage_.users().list(request, std::nullopt);
-  if (caller.is_manager()) return storage_.users().list(request, std::string("user"));
+  if (caller.is_admin()) return users_.list(request, std::nullopt);
+  if (caller.is_manager()) return users_.list(request, std::string("user"));
   forbidden("listing accounts needs the manager or admin scope");
 }
 
@@ -162,40 +164,40 @@ void AccountService::update(const Caller& caller, std::int64_t user_id, const Ac
   stored.email = changes.email;
   stored.name = changes.name;
   if (changes.password) stored.password_hash = auth::hash_password(*changes.password);
-  if (!storage_.users().update(user_id, stored, caller.user_id, check)) not_found();
+  if (!users_.update(user_id, stored, caller.user_id, check)) not_found();
   // A new password ends every session; access tokens simply run out.
-  if (changes.password) storage_.tokens().revoke_all_for_user(user_id);
+  if (changes.password) refresh_tokens_.revoke_all_for_user(user_id);
 }
 
 void AccountService::set_scopes(const Caller& caller, std::int64_t user_id, const std::vector<std::string>& scopes) {
   if (!caller.is_admin()) forbidden("changing scopes needs the admin scope");
   const auto canonical = auth::canonical_scopes(scopes);
   if (!canonical) throw_invalid("scopes", "each scope must be user, manager or admin");
-  if (!storage_.users().set_scopes(user_id, *canonical, auth::role_of(*canonical), caller.user_id)) not_found();
+  if (!users_.set_scopes(user_id, *canonical, auth::role_of(*canonical), caller.user_id)) not_found();
 }
 
 void AccountService::remove(const Caller& caller, std::int64_t user_id, const storage::VersionCheck& check) {
   check.enforce(load_for(caller, user_id).version);
-  if (!storage_.users().remove(user_id, caller.user_id, check)) not_found();
+  if (!users_.remove(user_id, caller.user_id, check)) not_found();
   // The refresh tokens die with the account in the token store itself (with
   // Redis it is the only place they live). Should that store be down, the
   // deletion still stands and refresh() refuses the tokens of deleted users;
   // the store has logged the failure.
   try {
-    storage_.tokens().revoke_all_for_user(user_id);
+    refresh_tokens_.revoke_all_for_user(user_id);
   } catch (const ApiError& e) {
     if (e.kind() != ErrorKind::Unavailable) throw;
   }
 }
 
 void AccountService::set_role_by_username(const std::string& username, const std::string& role) {
-  const auto user = storage_.users().find_by_username_key(auth::username_key(username));
+  const auto user = users_.find_by_username_key(auth::username_key(username));
   if (!user) throw ApiError(ErrorKind::NotFound, "no such user: " + username);
   std::vector<std::string> scopes{"user"};
   if (role != "user") scopes.push_back(role);
   const auto canonical = auth::canonical_scopes(scopes);
   if (!canonical) throw_invalid("role", "must be user, manager or admin");
-  storage_.users().set_scopes(user->user_id, *canonical, auth::role_of(*canonical), user->user_id);
+  users_.set_scopes(user->user_id, *canonical, auth::role_of(*canonical), user->user_id);
 }
 
 }  // namespace jogtrack::users

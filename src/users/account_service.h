@@ -34,8 +34,8 @@ inline constexpr std::string_view kDefaultUserSort = "user_id";
 
 class AccountService {
  public:
-  AccountService(storage::Storage& storage, std::size_t password_min_length, const LoginThrottle& throttle,
-                 const RegistrationLimit& registrations);
+  AccountService(storage::UserStore& users, storage::TokenStore& refresh_tokens, std::size_t password_min_length,
+                 const LoginThrottle& throttle, const RegistrationLimit& registrations);
 
   // For the CLI: no limit, the operator is trusted.
   storage::UserRecord register_user(const Registration& r, const std::vector<std::string>& scopes = {"user"});
@@ -64,7 +64,8 @@ class AccountService {
   void confirm_current_password(const storage::UserRecord& user, const std::string& password,
                                 const std::string& client_address);
 
-  storage::Storage& storage_;
+  storage::UserStore& users_;
+  storage::TokenStore& refresh_tokens_;  // revoked when a password changes or an account goes
   std::size_t password_min_length_;
   const LoginThrottle& throttle_;
   const RegistrationLimit& registrations_;

@@ -14,9 +14,11 @@ namespace {
 [[noreturn]] void invalid_token(const char* detail) { throw ApiError(ErrorKind::InvalidToken, detail); }
 }  // namespace
 
-SessionService::SessionService(storage::Storage& storage, const auth::TokenService& tokens,
-                               std::int64_t refresh_ttl, const LoginThrottle& throttle)
-    : storage_(storage),
+SessionService::SessionService(storage::UserStore& users, storage::TokenStore& refresh_tokens,
+                               const auth::TokenService& tokens, std::int64_t refresh_ttl,
+                               const LoginThrottle& throttle)
+    : users_(users),
+      refresh_tokens_(refresh_tokens),
       tokens_(tokens),
       refresh_ttl_(refresh_ttl),
       throttle_(throttle),
@@ -28,7 +30,7 @@ TokenPair SessionService::login(std::string_view username, std::string_view pass
   const auto attempt = throttle_.begin(username, client_address, now);
   // Longer names cannot exist (and must not become database keys).
   const auto user = username.size() <= auth::kUsernameMaxLength
-                        ? storage_.users().find_by_username_key(auth::username_key(username))
+                        ? users_.find_by_username_key(auth::username_key(username))
                         : std::nullopt;
   const bool ok = auth::verify_password(user ? user->password_hash : dummy_hash_, password) && user;
   if (!ok) throw ApiError(ErrorKind::InvalidCredentials);  // the reserved slots stay, as the failure
@@ -36,7 +38,7 @@ TokenPair SessionService::login(std::string_view username, std::string_view pass
   if (auth::password_needs_rehash(user->password_hash)) {
     storage::UserChanges changes;
     changes.password_hash = auth::hash_password(password);
-    storage_.users().update(user->user_id, changes, user->user_id);
+    users_.update(user->user_id, changes, user->user_id);
   }
   return issue(*user, auth::random_token_urlsafe(16), now);
 }
@@ -47,7 +49,7 @@ TokenPair SessionService::issue(const storage::UserRecord& user, const std::stri
   pair.expires_in = tokens_.ttl();
   if (!family.empty()) {
     pair.refresh_token = auth::random_token_urlsafe(32);
-    storage_.tokens().save(auth::hash_token(pair.refresh_token), user.user_id, family, now + refresh_ttl_, now);
+    refresh_tokens_.save(auth::hash_token(pair.refresh_token), user.user_id, family, now + refresh_ttl_, now);
   }
   return pair;
 }
@@ -56,10 +58,10 @@ TokenPair SessionService::refresh(std::string_view refresh_token) {
   const std::int64_t now = unix_now();
   TokenPair pair;
   pair.refresh_token = auth::random_token_urlsafe(32);
-  const auto result = storage_.tokens().rotate(auth::hash_token(refresh_token), auth::hash_token(pair.refresh_token),
+  const auto result = refresh_tokens_.rotate(auth::hash_token(refresh_token), auth::hash_token(pair.refresh_token),
                                                now + refresh_ttl_, now);
   if (result.outcome != storage::RotateOutcome::Rotated) invalid_token("the refresh token is invalid, expired or revoked");
-  const auto user = storage_.users().find(result.user_id);
+  const auto user = users_.find(result.user_id);
   if (!user) invalid_token("the refresh token is invalid, expired or revoked");
   pair.access_token = tokens_.issue(user->user_id, user->scopes, user->name, user->email, now);
   pair.expires_in = tokens_.ttl();
@@ -67,7 +69,7 @@ TokenPair SessionService::refresh(std::string_view refresh_token) {
 }
 
 void SessionService::logout(std::string_view refresh_token) {
-  storage_.tokens().revoke(auth::hash_token(refresh_token));
+  refresh_tokens_.revoke(auth::hash_token(refresh_token));
 }
 
 Caller SessionService::authenticate(std::string_view header) {
@@ -89,7 +91,7 @@ Caller SessionService::authenticate(std::string_view header) {
   }
   // The database, not the token, says who the caller is now: a deleted
   // account or a changed role takes effect at once.
-  const auto user = storage_.users().find(claims->user_id);
+  const auto user = users_.find(claims->user_id);
   if (!user) invalid_token("the account no longer exists");
   return Caller{user->user_id, user->username, user->scopes, user->role};
 }

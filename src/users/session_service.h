@@ -19,8 +19,8 @@ struct TokenPair {
 
 class SessionService {
  public:
-  SessionService(storage::Storage& storage, const auth::TokenService& tokens, std::int64_t refresh_ttl,
-                 const LoginThrottle& throttle);
+  SessionService(storage::UserStore& users, storage::TokenStore& refresh_tokens, const auth::TokenService& tokens,
+                 std::int64_t refresh_ttl, const LoginThrottle& throttle);
 
   // Wrong username and wrong password fail identically (401), in about the same time.
   TokenPair login(std::string_view username, std::string_view password, const std::string& client_address);
@@ -32,7 +32,8 @@ class SessionService {
  private:
   TokenPair issue(const storage::UserRecord& user, const std::string& family, std::int64_t now);
 
-  storage::Storage& storage_;
+  storage::UserStore& users_;
+  storage::TokenStore& refresh_tokens_;
   const auth::TokenService& tokens_;
   std::int64_t refresh_ttl_;
   const LoginThrottle& throttle_;

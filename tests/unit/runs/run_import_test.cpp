@@ -46,20 +46,26 @@ class RunImportTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    storage_ = storage::open_storage("sqlite:" + (dir_ / "t.db").string(), 2);
-    weather_ = std::make_unique<weather::CachedWeather>(provider_, storage_->weather_cache(), stats_);
-    service_ = std::make_unique<RunService>(*storage_, *weather_);
+    db_ = storage::open_database("sqlite:" + (dir_ / "t.db").string(), 2, 0, nullptr);
+    users_ = storage::sql_user_store(*db_);
+    runs_ = storage::sql_run_store(*db_);
+    weather_cache_ = storage::sql_weather_cache(*db_);
+    weather_ = std::make_unique<weather::CachedWeather>(provider_, *weather_cache_, stats_);
+    service_ = std::make_unique<RunService>(*runs_, *users_, *weather_);
     storage::NewUser u;
     u.username = u.username_key = "alice";
     u.scopes = {"user"};
     u.role = "user";
     u.password_hash = "x";
-    alice_ = users::Caller{storage_->users().create(u).user_id, "alice", {"user"}, "user"};
+    alice_ = users::Caller{users_->create(u).user_id, "alice", {"user"}, "user"};
   }
   void TearDown() override {
     service_.reset();
     weather_.reset();
-    storage_.reset();
+    weather_cache_.reset();
+    runs_.reset();
+    users_.reset();
+    db_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -87,7 +93,10 @@ class RunImportTest : public ::testing::Test {
   std::filesystem::path dir_;
   CountingProvider provider_;
   weather::WeatherStats stats_;
-  std::unique_ptr<storage::Storage> storage_;
+  std::shared_ptr<storage::Database> db_;
+  std::unique_ptr<storage::UserStore> users_;
+  std::unique_ptr<storage::RunStore> runs_;
+  std::unique_ptr<weather::WeatherCacheStore> weather_cache_;
   std::unique_ptr<weather::CachedWeather> weather_;
   std::unique_ptr<RunService> service_;
   users::Caller alice_;

@@ -46,9 +46,12 @@ class RunServiceTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    storage_ = storage::open_storage("sqlite:" + (dir_ / "t.db").string(), 2);
-    weather_ = std::make_unique<weather::CachedWeather>(provider_, storage_->weather_cache(), stats_);
-    service_ = std::make_unique<RunService>(*storage_, *weather_);
+    db_ = storage::open_database("sqlite:" + (dir_ / "t.db").string(), 2, 0, nullptr);
+    users_ = storage::sql_user_store(*db_);
+    runs_ = storage::sql_run_store(*db_);
+    weather_cache_ = storage::sql_weather_cache(*db_);
+    weather_ = std::make_unique<weather::CachedWeather>(provider_, *weather_cache_, stats_);
+    service_ = std::make_unique<RunService>(*runs_, *users_, *weather_);
     alice_ = make_user("alice", {"user"});
     bob_ = make_user("bob", {"user"});
     manager_ = make_user("manny", {"user", "manager"});
@@ -57,7 +60,10 @@ class RunServiceTest : public ::testing::Test {
   void TearDown() override {
     service_.reset();
     weather_.reset();
-    storage_.reset();
+    weather_cache_.reset();
+    runs_.reset();
+    users_.reset();
+    db_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -67,7 +73,7 @@ class RunServiceTest : public ::testing::Test {
     u.scopes = scopes;
     u.role = scopes.back();
     u.password_hash = "x";
-    const auto record = storage_->users().create(u);
+    const auto record = users_->create(u);
     return users::Caller{record.user_id, name, scopes, u.role};
   }
 
@@ -109,7 +115,10 @@ class RunServiceTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<storage::Storage> storage_;
+  std::shared_ptr<storage::Database> db_;
+  std::unique_ptr<storage::UserStore> users_;
+  std::unique_ptr<storage::RunStore> runs_;
+  std::unique_ptr<weather::WeatherCacheStore> weather_cache_;
   FakeProvider provider_;
   weather::WeatherStats stats_;
   std::unique_ptr<weather::CachedWeather> weather_;
@@ -134,7 +143,7 @@ TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
   EXPECT_EQ(again.condition_json, r.condition_json);
   EXPECT_EQ(again.created_at, r.created_at);
   // Stored week: 2017-01-01 is in 2016-W52.
-  const auto stored = storage_->runs().weekly(alice_.user_id, weeks());
+  const auto stored = runs_->weekly(alice_.user_id, weeks());
   ASSERT_EQ(stored.items.size(), 1u);
   EXPECT_EQ(stored.items[0].year, 2016);
   EXPECT_EQ(stored.items[0].week, 52);
@@ -168,7 +177,7 @@ TEST_F(RunServiceTest, WritesPastTheirDeadlineChangeNothing) {
   expect_error(ErrorKind::Unavailable, [&] { service_->update(alice_, r.result_id, patch, past); });
   expect_error(ErrorKind::Unavailable, [&] { service_->remove(alice_, r.result_id, past); });
   EXPECT_EQ(service_->get(alice_, r.result_id).distance, 2000);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).items.at(0).total_distance, 2000);
+  EXPECT_EQ(runs_->weekly(alice_.user_id, weeks()).items.at(0).total_distance, 2000);
 }
 
 TEST_F(RunServiceTest, ADeadlineThatPassesDuringTheWeatherLookupStoresNothing) {
@@ -176,7 +185,7 @@ TEST_F(RunServiceTest, ADeadlineThatPassesDuringTheWeatherLookupStoresNothing) {
   const auto soon = Deadline::at(Deadline::Clock::now() + std::chrono::milliseconds(30));
   expect_error(ErrorKind::Unavailable, [&] { service_->create(alice_, std::nullopt, run("2017-01-01", 1, 1), soon); });
   EXPECT_EQ(service_->list(alice_, std::nullopt, all()).total, 0);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).total, 0);
+  EXPECT_EQ(runs_->weekly(alice_.user_id, weeks()).total, 0);
 }
 
 // The store checks the deadline inside the transaction, after every statement
@@ -184,17 +193,17 @@ TEST_F(RunServiceTest, ADeadlineThatPassesDuringTheWeatherLookupStoresNothing) {
 TEST_F(RunServiceTest, TheStoreRollsBackAWriteWhoseDeadlinePassedBeforeCommit) {
   const auto past = Deadline::at(Deadline::Clock::now() - std::chrono::milliseconds(1));
   const auto values = make_run_values(alice_.user_id, day("2017-01-01"), 1000, 100, "1 2", {1, 2}, {});
-  expect_error(ErrorKind::Unavailable, [&] { storage_->runs().create(values, past); });
-  EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).total, 0);
-  const auto stored = storage_->runs().create(values, Deadline::never());
-  EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 1);
+  expect_error(ErrorKind::Unavailable, [&] { runs_->create(values, past); });
+  EXPECT_EQ(runs_->list(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(runs_->weekly(alice_.user_id, weeks()).total, 0);
+  const auto stored = runs_->create(values, Deadline::never());
+  EXPECT_EQ(runs_->list(alice_.user_id, all()).total, 1);
   auto changed = values;
   changed.distance = 5;
-  expect_error(ErrorKind::Unavailable, [&] { storage_->runs().update(stored.result_id, changed, past); });
-  expect_error(ErrorKind::Unavailable, [&] { storage_->runs().remove(stored.result_id, past); });
-  EXPECT_EQ(storage_->runs().find(stored.result_id)->distance, 1000);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).items.at(0).total_distance, 1000);
+  expect_error(ErrorKind::Unavailable, [&] { runs_->update(stored.result_id, changed, past); });
+  expect_error(ErrorKind::Unavailable, [&] { runs_->remove(stored.result_id, past); });
+  EXPECT_EQ(runs_->find(stored.result_id)->distance, 1000);
+  EXPECT_EQ(runs_->weekly(alice_.user_id, weeks()).items.at(0).total_distance, 1000);
 }
 
 TEST_F(RunServiceTest, PrivacyRules) {
@@ -262,7 +271,7 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   u = service_->update(alice_, r.result_id, redate, Deadline::never());
   EXPECT_EQ(u.date, "2017-01-01");
   EXPECT_EQ(provider_.calls, 4);
-  const auto stored = storage_->runs().weekly(alice_.user_id, weeks());
+  const auto stored = runs_->weekly(alice_.user_id, weeks());
   ASSERT_EQ(stored.items.size(), 1u);
   EXPECT_EQ(stored.items[0].week, 52);
   EXPECT_EQ(service_->update(alice_, r.result_id, RunPatch{}, Deadline::never()).updated_at, u.updated_at);
@@ -280,19 +289,19 @@ TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
   auto q = weeks();
   q.count = 1;
   q.page = 1;
-  const auto second = storage_->runs().weekly(alice_.user_id, q);
+  const auto second = runs_->weekly(alice_.user_id, q);
   EXPECT_EQ(second.total, 3);
   ASSERT_EQ(second.items.size(), 1u);
   EXPECT_EQ(second.items[0].year, 2015);
   EXPECT_EQ(second.items[0].week, 2);
   EXPECT_EQ(second.items[0].runs, 1);
   q.page = 2;
-  const auto third = storage_->runs().weekly(alice_.user_id, q);
+  const auto third = runs_->weekly(alice_.user_id, q);
   ASSERT_EQ(third.items.size(), 1u);
   EXPECT_EQ(third.items[0].year, 2016);
   EXPECT_EQ(third.items[0].week, 1);
 
-  const auto first = storage_->runs().weekly(alice_.user_id, weeks()).items.at(0);
+  const auto first = runs_->weekly(alice_.user_id, weeks()).items.at(0);
   EXPECT_EQ(first.runs, 4);
   EXPECT_EQ(first.total_distance, 8100);
   EXPECT_EQ(first.total_time, 1728);
@@ -303,7 +312,7 @@ TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
   ASSERT_EQ(page.total, 2);
   EXPECT_EQ(page.items[0].date, "2015-01-04");
   EXPECT_EQ(page.items[1].date, "2016-01-09");
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks(q.filter)).total, 2);
+  EXPECT_EQ(runs_->weekly(alice_.user_id, weeks(q.filter)).total, 2);
 
   q.filter = filter::parse_filter("precipitation eq 1.5 and wind_speed eq 12.25 and weather_code eq 61",
                                     run_schema(false));
@@ -321,14 +330,14 @@ TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
 
 TEST_F(RunServiceTest, RunsOfDeletedUsersAreInvisible) {
   const auto r = service_->create(alice_, std::nullopt, run("2015-01-01", 2000, 405), Deadline::never());
-  ASSERT_TRUE(storage_->users().remove(alice_.user_id, admin_.user_id));
+  ASSERT_TRUE(users_->remove(alice_.user_id, admin_.user_id));
   expect_error(ErrorKind::NotFound, [&] { service_->get(admin_, r.result_id); });
   expect_error(ErrorKind::NotFound, [&] { service_->remove(admin_, r.result_id, Deadline::never()); });
   expect_error(ErrorKind::NotFound, [&] { service_->list(admin_, alice_.user_id, all()); });
-  EXPECT_FALSE(storage_->runs().find(r.result_id));
-  EXPECT_FALSE(storage_->runs().remove(r.result_id, Deadline::never()));
-  EXPECT_EQ(storage_->runs().list(alice_.user_id, all()).total, 0);
-  EXPECT_EQ(storage_->runs().weekly(alice_.user_id, weeks()).total, 0);
+  EXPECT_FALSE(runs_->find(r.result_id));
+  EXPECT_FALSE(runs_->remove(r.result_id, Deadline::never()));
+  EXPECT_EQ(runs_->list(alice_.user_id, all()).total, 0);
+  EXPECT_EQ(runs_->weekly(alice_.user_id, weeks()).total, 0);
 }
 
 TEST(RunFields, AdminTableAddsUserId) {

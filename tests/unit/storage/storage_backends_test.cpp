@@ -6,6 +6,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <sstream>
+
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include "common/errors.h"
 #include "storage/database.h"
@@ -79,6 +83,25 @@ TEST(Database, SqliteFailuresBecome503) {
   EXPECT_THROW(db.run("conflict", Retry::BeforeSend,
                       [](soci::session&) { throw ApiError(ErrorKind::UsernameTaken); }),
                ApiError);
+}
+
+// The database logs through the logger it was given (the composition root's),
+// one line per failure, without the values SOCI appends (they may be hashes).
+TEST(Database, FailuresGoToTheInjectedLogger) {
+  std::ostringstream out;
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+  const std::string path = ::testing::TempDir() + "/storage_" + random_hex() + ".db";
+  Database db("sqlite:" + path, 1, 0, log);
+  db.migrate();
+  const std::string secret = "hash-" + random_hex();
+  EXPECT_THROW(db.run("probe", Retry::Safe,
+                      [&](soci::session& sql) { sql << "SELECT * FROM no_such_table WHERE x = :x", soci::use(secret); }),
+               ApiError);
+  log->flush();
+  const std::string text = out.str();
+  EXPECT_NE(text.find("database error in probe"), std::string::npos) << text;
+  EXPECT_NE(text.find("no_such_table"), std::string::npos) << text;
+  EXPECT_EQ(text.find(secret), std::string::npos) << text;
 }
 
 // ---- PostgreSQL (when available) -----------------------------------------------------------

@@ -27,11 +27,14 @@ class UsersServiceTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    storage_ = storage::open_storage("sqlite:" + (dir_ / "t.db").string(), 2);
-    throttle_ = std::make_unique<LoginThrottle>(storage_->attempts());
-    registrations_ = std::make_unique<RegistrationLimit>(storage_->attempts(), 1000);
-    accounts_ = std::make_unique<AccountService>(*storage_, 8, *throttle_, *registrations_);
-    sessions_ = std::make_unique<SessionService>(*storage_, tokens_, 3600, *throttle_);
+    db_ = storage::open_database("sqlite:" + (dir_ / "t.db").string(), 2, 0, nullptr);
+    users_ = storage::sql_user_store(*db_);
+    refresh_tokens_ = storage::sql_token_store(*db_);
+    attempts_ = storage::sql_attempt_store(*db_);
+    throttle_ = std::make_unique<LoginThrottle>(*attempts_);
+    registrations_ = std::make_unique<RegistrationLimit>(*attempts_, 1000);
+    accounts_ = std::make_unique<AccountService>(*users_, *refresh_tokens_, 8, *throttle_, *registrations_);
+    sessions_ = std::make_unique<SessionService>(*users_, *refresh_tokens_, tokens_, 3600, *throttle_);
   }
 
   void TearDown() override {
@@ -39,7 +42,10 @@ class UsersServiceTest : public ::testing::Test {
     accounts_.reset();
     registrations_.reset();
     throttle_.reset();
-    storage_.reset();
+    attempts_.reset();
+    refresh_tokens_.reset();
+    users_.reset();
+    db_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -61,7 +67,10 @@ class UsersServiceTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   auth::TokenService tokens_{std::string(32, 'k'), 900};
-  std::unique_ptr<storage::Storage> storage_;
+  std::shared_ptr<storage::Database> db_;
+  std::unique_ptr<storage::UserStore> users_;
+  std::unique_ptr<storage::TokenStore> refresh_tokens_;
+  std::unique_ptr<storage::AttemptStore> attempts_;
   std::unique_ptr<LoginThrottle> throttle_;
   std::unique_ptr<RegistrationLimit> registrations_;
   std::unique_ptr<AccountService> accounts_;
