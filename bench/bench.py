@@ -28,9 +28,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+import transfer_data  # bench/: the GPX and CSV files of the transfer rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -40,6 +43,9 @@ PASSWORD = "jogtrack bench password"
 FILTER = "(date ge '2019-01-01') and (distance gt 1000)"
 MB = 1024 * 1024
 RSS_LIMIT_MB = 64
+# Export: how much the server may grow while streaming the heavy user's runs. Well under the
+# 100k-run file's size (~10 MB), so an export that held the whole answer (or all the rows) would miss it.
+EXPORT_GROWTH_LIMIT_MB = 8
 HEALTHZ_PACE_MS = 5  # the /healthz probe during logins: 8 connections x 1 request / 5 ms
 
 # (name, "LAT LON") — real running spots.
@@ -52,9 +58,9 @@ PLACES = [
 ]
 
 FULL = dict(users=1000, heavy_runs=100_000, medium_runs=1000, other_runs=10, heavy_places=2,
-            duration=15, warmup=2, post_quota=30_000, post_limit=90, login_duration=15)
+            duration=15, warmup=2, post_quota=30_000, post_limit=90, login_duration=15, transfer_reps=3)
 QUICK = dict(users=200, heavy_runs=10_000, medium_runs=1000, other_runs=5, heavy_places=1,
-             duration=4, warmup=1, post_quota=6_000, post_limit=25, login_duration=5)
+             duration=4, warmup=1, post_quota=6_000, post_limit=25, login_duration=5, transfer_reps=2)
 
 
 def log(msg):
@@ -237,6 +243,171 @@ def run_wrk(workdir, url, lines, name, token=None, threads=2, conns=64, duration
             result["socket_errors"] = sum(result["errors"][k] for k in ("connect", "read", "write", "timeout"))
             return result
     raise RuntimeError(f"wrk {name} printed no result:\n{text[-3000:]}")
+
+
+# ---------------------------------------------------------------- transfers (issue 13)
+
+class RssSampler(threading.Thread):
+    """Samples the server's VmRSS every few ms during one transfer: its peak even where VmHWM
+    cannot be reset (VmHWM is the peak of the process's whole life)."""
+
+    def __init__(self, pid, interval_s=0.005):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval_s = interval_s
+        self.peak_kb = 0
+        self._done = threading.Event()  # not _stop: threading.Thread has a method of that name
+
+    def run(self):
+        while not self._done.is_set():
+            self.peak_kb = max(self.peak_kb, proc_status(self.pid)["VmRSS"])
+            self._done.wait(self.interval_s)
+
+    def finish(self):
+        self._done.set()
+        self.join()
+        return self.peak_kb
+
+
+def measured(server_pid, fake_pid, action):
+    """Runs action() once with the server idle before it; returns its result with wall time,
+    server CPU, RSS before/after, the peak during it, and the load of processes not ours."""
+    wait_idle(server_pid)
+    hwm_reset = reset_peak_rss(server_pid)
+    before = proc_status(server_pid)["VmRSS"]
+    sampler = RssSampler(server_pid)
+    sampler.start()
+    cpu0, fake0 = proc_cpu_seconds(server_pid), proc_cpu_seconds(fake_pid)
+    busy0, kids0, t0 = system_busy_seconds(), children_cpu_seconds(), time.monotonic()
+    out = action()
+    wall = time.monotonic() - t0
+    cpu = proc_cpu_seconds(server_pid) - cpu0
+    other = (system_busy_seconds() - busy0) - cpu - (proc_cpu_seconds(fake_pid) - fake0) - \
+        (children_cpu_seconds() - kids0)
+    sampled = sampler.finish()
+    st = proc_status(server_pid)
+    peak = max(sampled, st["VmHWM"]) if hwm_reset else sampled
+    out.update(wall_s=wall, cpu_s=cpu, other_cores=max(0.0, other / wall) if wall > 0 else 0.0,
+               rss_before_mb=before / 1024, rss_mb=st["VmRSS"] / 1024, peak_mb=peak / 1024,
+               growth_mb=(peak - before) / 1024)
+    return out
+
+
+def post_import(port, token, content_type, body):
+    """POST /results/import; the answer (the created runs as JSON) is read whole: it is small."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        try:
+            conn.request("POST", "/results/import", body=body,
+                         headers={"Content-Type": content_type, "Authorization": f"Bearer {token}"})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered before the body's end (a 413) and closed: read that answer
+        resp = conn.getresponse()
+        raw = resp.read()
+    except (OSError, http.client.HTTPException) as e:
+        return {"status": 0, "runs": 0, "bytes": len(body), "error": f"no answer: {e!r}"}
+    finally:
+        conn.close()
+    runs = len(json.loads(raw)) if resp.status == 201 else 0
+    return {"status": resp.status, "runs": runs, "bytes": len(body),
+            "error": None if resp.status == 201 else raw[:300].decode(errors="replace")}
+
+
+def stream_export(port, token):
+    """GET /results/export, read in 64 KiB pieces and counted, never kept: the client's
+    memory must not be what limits the row. Rows = lines minus the header."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    t0 = time.monotonic()
+    first_byte = None
+    nbytes = nlines = 0
+    try:
+        conn.request("GET", "/results/export", headers={"Authorization": f"Bearer {token}"})
+        resp = conn.getresponse()
+        while True:
+            piece = resp.read(65536)
+            if not piece:
+                break
+            if first_byte is None:
+                first_byte = time.monotonic() - t0
+            nbytes += len(piece)
+            nlines += piece.count(b"\n")
+    finally:
+        conn.close()
+    return {"status": resp.status, "runs": max(0, nlines - 1), "bytes": nbytes,
+            "first_byte_s": first_byte, "error": None if resp.status == 200 else f"HTTP {resp.status}"}
+
+
+def import_row(key, label, port, pids, tokens, content_type, body, expect, reps, api):
+    """One warm-up import into the warm-up user (fills the weather cache for the file's (date, place)
+    pairs), then `reps` timed imports into the importer; the row is the median rep. Memory counts the
+    warm-up too: RSS before is from before it and peak the highest of all, because the allocator keeps
+    what the first import freed and the later ones reuse it without growing RSS."""
+    warm = measured(pids[0], pids[1], lambda: post_import(port, tokens["warm"], content_type, body))
+    if warm["status"] != 201:
+        return dict(warm, key=key, label=label, reps=[warm], runs=0, expect=expect, wall_s=None)
+    n0 = api.total(tokens["importer"])
+    reps_out = [measured(pids[0], pids[1], lambda: post_import(port, tokens["importer"], content_type, body))
+                for _ in range(reps)]
+    stored = api.total(tokens["importer"]) - n0
+    row = dict(sorted(reps_out, key=lambda r: r["wall_s"])[len(reps_out) // 2])
+    peak = max(r["peak_mb"] for r in [warm] + reps_out)
+    row.update(key=key, label=label, warmup=warm, reps=reps_out, expect=expect, stored=stored,
+               expect_stored=expect * reps, rss_before_mb=warm["rss_before_mb"], peak_mb=peak,
+               growth_mb=peak - warm["rss_before_mb"], wall_all_s=[round(r["wall_s"], 3) for r in reps_out])
+    bad = [r for r in reps_out if r["status"] != 201]
+    if bad:
+        row.update(status=bad[0]["status"], error=bad[0]["error"])
+    return row
+
+
+def export_row(key, label, port, pids, token, expect, reps):
+    """One untimed export (the database file into the page cache), then `reps` timed ones; memory
+    as for imports: from before the untimed one, whose freed memory the others may reuse."""
+    warm = measured(pids[0], pids[1], lambda: stream_export(port, token))
+    reps_out = [measured(pids[0], pids[1], lambda: stream_export(port, token)) for _ in range(reps)]
+    row = dict(sorted(reps_out, key=lambda r: r["wall_s"])[len(reps_out) // 2])
+    peak = max(r["peak_mb"] for r in [warm] + reps_out)
+    row.update(key=key, label=label, warmup=warm, reps=reps_out, expect=expect,
+               rss_before_mb=warm["rss_before_mb"], peak_mb=peak, growth_mb=peak - warm["rss_before_mb"],
+               wall_all_s=[round(r["wall_s"], 3) for r in reps_out])
+    bad = [r for r in [warm] + reps_out if r["status"] != 200 or r["runs"] != expect]
+    if bad:
+        row.update(status=bad[0]["status"], error=bad[0]["error"] or f"{bad[0]['runs']} rows")
+    return row
+
+
+def run_transfers(cfg, only, workdir, api, port, pids, tokens, n_heavy):
+    """The import and export rows, after the wrk scenarios. Export first: after an import the
+    allocator holds tens of MB it has freed, which an export could fill without RSS growing.
+    Importing creates runs only for two users of their own, so no other row's data changes."""
+    wanted = [k for k in ("import_gpx", "import_csv", "export_heavy") if not only or k in only]
+    if not wanted:
+        return []
+    rows = []
+    reps = cfg["transfer_reps"]
+    if "export_heavy" in wanted:
+        rows.append(export_row("export_heavy", f"GET /results/export, {n_heavy // 1000}k-run user", port, pids,
+                               tokens["bench_heavy"], n_heavy, reps))
+    if any(k.startswith("import") for k in wanted):
+        for name in ("bench_import_warm", "bench_importer"):
+            status, _, body = api.call("POST", "/users", {"username": name, "password": PASSWORD})
+            assert status == 201, (status, body)
+        imp = {"warm": api.login("bench_import_warm"), "importer": api.login("bench_importer")}
+    if "import_gpx" in wanted:
+        path = workdir / "import.gpx"
+        transfer_data.gpx(path, 1000, 100)
+        rows.append(import_row("import_gpx", "POST /results/import GPX, 1,000 tracks x 100 points", port, pids,
+                               imp, "application/gpx+xml", path.read_bytes(), 1000, reps, api))
+    if "import_csv" in wanted:
+        path = workdir / "import.csv"
+        transfer_data.csv(path, 10_000)
+        rows.append(import_row("import_csv", "POST /results/import CSV, 10,000 rows", port, pids,
+                               imp, "text/csv", path.read_bytes(), 10_000, reps, api))
+    for r in rows:
+        log(f"{r['label']}: {r.get('runs', 0)} runs in {r.get('wall_s') or 0:.2f} s, "
+            f"RSS {r.get('rss_before_mb', 0):.1f} -> {r.get('rss_mb', 0):.1f} MB, peak {r.get('peak_mb', 0):.1f} MB"
+            + (f"; FAILED: {r['error']}" if r.get("error") else ""))
+    return rows
 
 
 # ---------------------------------------------------------------- dataset
@@ -542,6 +713,8 @@ def run_all(args, cfg, only, workdir, started, t_start, load1, backends=None):
             f"max {r['max_us'] / 1000:.2f} ms "
             f"non-2xx {r['non2xx']} sock-err {r['socket_errors']} RSS {r['rss_mb']:.1f}/{r['peak_mb']:.1f} MB")
 
+    transfers = run_transfers(cfg, only, workdir, api, server.port(), (server.pid, fake.pid), tokens, n_heavy)
+
     # ---- durability across a crash: SIGKILL the server, start it again on the same file, recount
     crash = None
     if post_expect is not None:
@@ -555,7 +728,7 @@ def run_all(args, cfg, only, workdir, started, t_start, load1, backends=None):
             f"(201s: {post_expect}), heavy user {crash['heavy_after_kill9']}")
 
     elapsed = time.monotonic() - t_start
-    return report(rows, load, crash, cfg, args, elapsed, load1)
+    return report(rows, transfers, load, crash, cfg, args, elapsed, load1)
 
 
 # ---------------------------------------------------------------- report
@@ -594,7 +767,7 @@ def fmt_ms(us):
     return f"{us / 1000:.2f}"
 
 
-def report(rows, load, crash, cfg, args, elapsed, load1):
+def report(rows, transfers, load, crash, cfg, args, elapsed, load1):
     base = next((r["rps"] for r in rows if r["key"] == "healthz"), 0.0)
     header = ["scenario", "req/s", "p50 ms", "p99 ms", "max ms", "non-2xx/err", "RSS MB", "peak MB", "req/CPU-s",
               "x healthz", "other load", "targets", "result"]
@@ -640,9 +813,55 @@ def report(rows, load, crash, cfg, args, elapsed, load1):
         if crash:
             ok = crash["rows_after_kill9"] == d["created_201"]
             all_pass = all_pass and ok
+    transfer_lines = []
+    if transfers:
+        transfer_lines, transfers_pass = transfer_table(transfers, cfg)
+        all_pass = all_pass and transfers_pass
+        print(f"\ntransfers: one request at a time; one untimed run, then {cfg['transfer_reps']} timed reps, "
+              f"the median shown, peak = the highest of all (VmHWM reset before each, and VmRSS sampled every "
+              f"5 ms);\ngrowth = peak minus RSS before (imports: before the untimed import, which goes to another "
+              f"user and warms the weather cache; timed ones go to bench_importer);\n"
+              f"export read in 64 KiB pieces and counted, not kept\n")
+        print("\n".join(transfer_lines))
     print(f"\ntotal time {elapsed:.0f} s; overall: {'PASS' if all_pass else 'some targets MISSED'}")
-    return {"mode": mode, "rows": rows, "load": load, "crash": crash, "elapsed_s": elapsed, "load1": load1,
-            "all_pass": all_pass, "table": lines}
+    return {"mode": mode, "rows": rows, "transfers": transfers, "load": load, "crash": crash, "elapsed_s": elapsed,
+            "load1": load1, "all_pass": all_pass, "table": lines, "transfer_table": transfer_lines}
+
+
+def evaluate_transfer(t):
+    """Target text and pass/fail for one transfer row."""
+    if t.get("error"):
+        return [(f"answered (got {t['error'][:120]})", False)]
+    if t["key"] == "export_heavy":
+        return [("all rows", t["runs"] == t["expect"]),
+                (f"growth < {EXPORT_GROWTH_LIMIT_MB} MB", t["growth_mb"] < EXPORT_GROWTH_LIMIT_MB)]
+    return [("all runs stored", t["runs"] == t["expect"] and t["stored"] == t["expect_stored"])]
+
+
+def transfer_table(transfers, cfg):
+    header = ["transfer", "runs", "MB", "wall s", "runs/s", "MB/s", "1st byte ms", "RSS before", "RSS after",
+              "peak MB", "growth MB", "CPU-s", "other load", "targets", "result"]
+    table = []
+    all_pass = True
+    for t in transfers:
+        checks = evaluate_transfer(t)
+        failed = [c[0] for c in checks if not c[1]]
+        all_pass = all_pass and not failed
+        result = "PASS" if not failed else "MISS: " + "; ".join(failed)
+        wall = t.get("wall_s") or 0.0
+        mb = t.get("bytes", 0) / MB
+        first = t.get("first_byte_s")
+        table.append([t["label"], str(t.get("runs", 0)), f"{mb:.1f}", f"{wall:.2f}",
+                      f"{t['runs'] / wall:.0f}" if wall else "-", f"{mb / wall:.1f}" if wall else "-",
+                      "-" if first is None else f"{first * 1000:.0f}",
+                      f"{t.get('rss_before_mb', 0):.1f}", f"{t.get('rss_mb', 0):.1f}", f"{t.get('peak_mb', 0):.1f}",
+                      f"{t.get('growth_mb', 0):.1f}", f"{t.get('cpu_s', 0):.2f}", f"{t.get('other_cores', 0):.2f}",
+                      "; ".join(c[0] for c in checks), result])
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(header)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in table]
+    return lines, all_pass
 
 
 if __name__ == "__main__":
