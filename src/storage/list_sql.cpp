@@ -105,7 +105,13 @@ void append_filter_values(std::vector<SqlValue>& values, const filter::Expr& exp
 std::vector<std::pair<std::string, SqlValue>> named_params(const std::vector<SqlValue>& values) {
   std::vector<std::pair<std::string, SqlValue>> params;
   params.reserve(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) params.emplace_back("f" + std::to_string(i), values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    // Appending to a named string, not "f" + std::to_string(i): GCC 12 at -O3 reports a
+    // false -Wrestrict on the temporary's memcpy, which -Werror turns into a failed Release build.
+    std::string name = "f";
+    name += std::to_string(i);
+    params.emplace_back(std::move(name), values[i]);
+  }
   return params;
 }
 
