@@ -159,7 +159,9 @@ def test_body_over_the_limit_is_413_then_closed(server):
 
 
 def test_chunked_body_over_the_limit_is_413(server):
-    chunk = b"x" * (512 * 1024)
+    # 96 KiB in all: over the route's 64 KiB, which the parser now cuts while reading, and small
+    # enough to sit in the loopback buffers, so the client never writes into a closed socket.
+    chunk = b"x" * (32 * 1024)
     request = (b"POST /users HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
                b"Transfer-Encoding: chunked\r\n\r\n"
                + b"".join(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" for _ in range(3)) + b"0\r\n\r\n")
