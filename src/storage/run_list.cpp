@@ -15,28 +15,28 @@ namespace {
 // The live owner's runs_version (kReadRunsVersion; no row: the owner is gone).
 struct RunsVersionVars {
   long long user_id = 0, version = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(version));
-    st.exchange(soci::use(user_id, "uid"));
+  void bind(Binder& b) {
+    b.into(version);
+    b.use(user_id, "uid");
   }
 };
 
 // Runs of one owner (the runs service's visibility rule).
 struct OwnerScope {
   long long owner = 0;
-  void bind(soci::statement& st) { st.exchange(soci::use(owner, "owner")); }
+  void bind(Binder& b) { b.use(owner, "owner"); }
 };
 
-// The columns of one week, as SOCI into-targets.
+// The columns of one week of the report.
 struct WeekCols {
   int iso_year = 0, iso_week = 0;
   long long runs = 0, distance = 0, time = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(iso_year));
-    st.exchange(soci::into(iso_week));
-    st.exchange(soci::into(runs));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
+  void bind(Binder& b) {
+    b.into(iso_year);
+    b.into(iso_week);
+    b.into(runs);
+    b.into(distance);
+    b.into(time);
   }
 };
 
@@ -64,7 +64,7 @@ std::string totals_key(long long owner, const ListShape& shape) {
 }  // namespace
 
 Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& request) {
-  return db_.run("list runs", Retry::Safe, [&](soci::session& sql) {
+  return db_.run("list runs", Retry::Safe, [&](Connection& sql) {
     const long long owner = owner_id;
     const OwnerScope scope{owner};
     const ListShape shape(request);
@@ -101,7 +101,7 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
 }
 
 Page<WeekRow> SociRunStore::weekly(std::int64_t owner_id, const ListRequest& request) {
-  return db_.run("weekly report", Retry::Safe, [&](soci::session& sql) {
+  return db_.run("weekly report", Retry::Safe, [&](Connection& sql) {
     const long long owner = owner_id;
     const OwnerScope scope{owner};
     const ListShape shape(request);

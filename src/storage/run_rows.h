@@ -1,13 +1,12 @@
-// How a run row and a run's written values bind to SOCI statements
+// How a run row and a run's written values bind to statements
 // (storage-internal; shared by the runs store and its lists).
 #pragma once
-#include <soci/soci.h>
-
 #include <cmath>
 #include <optional>
 #include <string>
 
 #include "common/dates.h"
+#include "storage/sql.h"
 #include "storage/storage.h"
 
 namespace jogtrack::storage {
@@ -17,18 +16,18 @@ namespace jogtrack::storage {
 struct RunRow {
   RunRecord record;
 
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(record.result_id));
-    st.exchange(soci::into(record.user_id));
-    st.exchange(soci::into(record.date));
-    st.exchange(soci::into(record.distance));
-    st.exchange(soci::into(record.time));
-    st.exchange(soci::into(record.speed));
-    st.exchange(soci::into(record.location));
-    st.exchange(soci::into(record.condition_json));
-    st.exchange(soci::into(record.created_at));
-    st.exchange(soci::into(record.updated_at));
-    st.exchange(soci::into(record.version));
+  void bind(Binder& b) {
+    b.into(record.result_id);
+    b.into(record.user_id);
+    b.into(record.date);
+    b.into(record.distance);
+    b.into(record.time);
+    b.into(record.speed);
+    b.into(record.location);
+    b.into(record.condition_json);
+    b.into(record.created_at);
+    b.into(record.updated_at);
+    b.into(record.version);
   }
 };
 
@@ -37,9 +36,10 @@ struct RunParams {
   long long user_id, distance, time;
   double speed, latitude, longitude;
   std::string date, location, condition;
-  double temperature_max = 0, temperature_min = 0, precipitation = 0, wind_speed = 0;
-  int weather_code = 0, iso_year, iso_week;
-  soci::indicator tmax_ind, tmin_ind, precip_ind, wind_ind, code_ind;
+  // NULL when unknown (or not finite).
+  std::optional<double> temperature_max, temperature_min, precipitation, wind_speed;
+  std::optional<int> weather_code;
+  int iso_year, iso_week;
   std::string now;
 
   explicit RunParams(const RunValues& v)
@@ -52,39 +52,38 @@ struct RunParams {
         date(v.date),
         location(v.location),
         condition(weather::condition_to_json(v.condition)),
+        temperature_max(finite(v.condition.temperature_max)),
+        temperature_min(finite(v.condition.temperature_min)),
+        precipitation(finite(v.condition.precipitation_sum)),
+        wind_speed(finite(v.condition.wind_speed_max)),
+        weather_code(finite(v.condition.weather_code)),
         iso_year(v.iso_year),
         iso_week(v.iso_week),
-        tmax_ind(set(temperature_max, v.condition.temperature_max)),
-        tmin_ind(set(temperature_min, v.condition.temperature_min)),
-        precip_ind(set(precipitation, v.condition.precipitation_sum)),
-        wind_ind(set(wind_speed, v.condition.wind_speed_max)),
-        code_ind(set(weather_code, v.condition.weather_code)),
         now(now_timestamp()) {}
 
   template <class T>
-  static soci::indicator set(T& out, const std::optional<T>& value) {
-    if (!value || !std::isfinite(static_cast<double>(*value))) return soci::i_null;
-    out = *value;
-    return soci::i_ok;
+  static std::optional<T> finite(const std::optional<T>& value) {
+    if (!value || !std::isfinite(static_cast<double>(*value))) return std::nullopt;
+    return value;
   }
 
   // Every column but user_id and the timestamps.
-  void bind_values(soci::statement& st) {
-    st.exchange(soci::use(date, "date"));
-    st.exchange(soci::use(distance, "distance"));
-    st.exchange(soci::use(time, "time"));
-    st.exchange(soci::use(speed, "speed"));
-    st.exchange(soci::use(location, "location"));
-    st.exchange(soci::use(latitude, "lat"));
-    st.exchange(soci::use(longitude, "lon"));
-    st.exchange(soci::use(condition, "cond"));
-    st.exchange(soci::use(temperature_max, tmax_ind, "tmax"));
-    st.exchange(soci::use(temperature_min, tmin_ind, "tmin"));
-    st.exchange(soci::use(precipitation, precip_ind, "precip"));
-    st.exchange(soci::use(wind_speed, wind_ind, "wind"));
-    st.exchange(soci::use(weather_code, code_ind, "code"));
-    st.exchange(soci::use(iso_year, "iso_year"));
-    st.exchange(soci::use(iso_week, "iso_week"));
+  void bind_values(Binder& b) {
+    b.use(date, "date");
+    b.use(distance, "distance");
+    b.use(time, "time");
+    b.use(speed, "speed");
+    b.use(location, "location");
+    b.use(latitude, "lat");
+    b.use(longitude, "lon");
+    b.use(condition, "cond");
+    b.use(temperature_max, "tmax");
+    b.use(temperature_min, "tmin");
+    b.use(precipitation, "precip");
+    b.use(wind_speed, "wind");
+    b.use(weather_code, "code");
+    b.use(iso_year, "iso_year");
+    b.use(iso_week, "iso_week");
   }
 
   RunRecord record(long long result_id) const {

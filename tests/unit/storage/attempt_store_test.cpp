@@ -36,12 +36,12 @@ struct Backend {
   ~Backend() {
     store.reset();
     db.reset();
-    if (admin) admin->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name; });
+    if (admin) admin->run("drop", Retry::Safe, [&](Connection& sql) { exec(sql, "DROP DATABASE " + pg_name); });
   }
 
   std::int64_t rows() {
     long long n = 0;
-    db->run("count", Retry::Safe, [&](soci::session& sql) { sql << "SELECT COUNT(*) FROM login_failures", soci::into(n); });
+    db->run("count", Retry::Safe, [&](Connection& sql) { exec(sql, "SELECT COUNT(*) FROM login_failures", into(n)); });
     return n;
   }
 };
@@ -56,7 +56,7 @@ std::unique_ptr<Backend> open_backend(const std::string& kind) {
     if (base.empty()) throw std::runtime_error("JOGTRACK_TEST_PG_URL not set");
     b->admin = std::make_unique<Database>(base + "/postgres", 1);
     b->pg_name = "jt_attempts_" + random_hex();
-    b->admin->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + b->pg_name; });
+    b->admin->run("create", Retry::Safe, [&](Connection& sql) { exec(sql, "CREATE DATABASE " + b->pg_name); });
     b->db = std::make_unique<Database>(base + "/" + b->pg_name, kThreads);
   } else {
     const std::string base = env("JOGTRACK_TEST_REDIS_URL");

@@ -35,7 +35,7 @@ struct Backend {
   ~Backend() {
     store.reset();
     db.reset();
-    if (admin) admin->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name; });
+    if (admin) admin->run("drop", Retry::Safe, [&](Connection& sql) { exec(sql, "DROP DATABASE " + pg_name); });
   }
 };
 
@@ -49,7 +49,7 @@ std::unique_ptr<Backend> open_backend(const std::string& kind) {
     if (base.empty()) throw std::runtime_error("JOGTRACK_TEST_PG_URL not set");
     b->admin = std::make_unique<Database>(base + "/postgres", 1);
     b->pg_name = "jt_idem_" + random_hex();
-    b->admin->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + b->pg_name; });
+    b->admin->run("create", Retry::Safe, [&](Connection& sql) { exec(sql, "CREATE DATABASE " + b->pg_name); });
     b->db = std::make_unique<Database>(base + "/" + b->pg_name, kThreads);
   } else {
     const std::string base = env("JOGTRACK_TEST_REDIS_URL");
@@ -122,7 +122,7 @@ TEST_P(SqlIdempotencyExpiry, ExpiredKeysStartAgainAndArePruned) {
   sql_store.prune(now_ + 3 * kTtl);
   long long rows = -1;
   backend_->db->run("count", Retry::Safe,
-                    [&](soci::session& sql) { sql << "SELECT COUNT(*) FROM idempotency_keys", soci::into(rows); });
+                    [&](Connection& sql) { exec(sql, "SELECT COUNT(*) FROM idempotency_keys", into(rows)); });
   EXPECT_EQ(rows, 0);
 }
 

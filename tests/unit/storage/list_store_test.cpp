@@ -53,7 +53,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
       ASSERT_FALSE(base.empty()) << "JOGTRACK_TEST_PG_URL not set";
       admin_ = std::make_unique<Database>(base + "/postgres", 1);
       pg_name_ = "jt_lists_" + random_hex();
-      admin_->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + pg_name_; });
+      admin_->run("create", Retry::Safe, [&](Connection& sql) { exec(sql, "CREATE DATABASE " + pg_name_); });
       db_ = std::make_unique<Database>(base + "/" + pg_name_, 2);
     }
     db_->migrate();
@@ -64,7 +64,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
     runs_.reset();
     users_.reset();
     db_.reset();
-    if (admin_) admin_->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name_; });
+    if (admin_) admin_->run("drop", Retry::Safe, [&](Connection& sql) { exec(sql, "DROP DATABASE " + pg_name_); });
   }
 
   std::int64_t add_user(const std::string& name, const std::string& role) {
