@@ -16,6 +16,9 @@
 #include <thread>
 
 // std::optional as SQL NULL when empty (SOCI 4.0 knows only boost::optional).
+// SOCI calls a column's conversion hook at every execution for plain types too
+// (an empty virtual); here it copies the value, into a string that keeps its
+// capacity from one execution to the next.
 namespace soci {
 template <class T>
 struct type_conversion<std::optional<T>> {
@@ -49,7 +52,9 @@ struct Driver {
   static_assert(sizeof(soci::statement) <= sizeof(Statement::driver_) && alignof(soci::statement) <= 8,
                 "Statement::driver_ must hold a soci::statement");
   static soci::session& session(Connection& c) { return *static_cast<soci::session*>(c.session_); }
-  static soci::statement& statement(Statement& st) { return *std::launder(reinterpret_cast<soci::statement*>(st.driver_)); }
+  static soci::statement& statement(Statement& st) {
+    return *std::launder(reinterpret_cast<soci::statement*>(st.driver_));
+  }
   static const soci::statement& statement(const Statement& st) {
     return *std::launder(reinterpret_cast<const soci::statement*>(st.driver_));
   }
@@ -64,12 +69,12 @@ bool is_unique_violation(const std::string& msg) {
 
 // The driver's failure as storage's: SOCI appends the bound values to its
 // message (" with :name=value"); they are cut here, so no password or token
-// hash travels on in an exception or reaches a log.
+// hash travels on in an exception or reaches a log (and a value that happens
+// to read "23505" cannot pass for a unique violation).
 [[noreturn]] void raise(const soci::soci_error& e) {
   std::string msg = e.what();
-  const bool unique = is_unique_violation(msg);
   if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
-  if (unique) throw UniqueViolation(msg);
+  if (is_unique_violation(msg)) throw UniqueViolation(msg);
   throw DatabaseError(msg);
 }
 
