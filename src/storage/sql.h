@@ -8,7 +8,6 @@
 // prepared; each execution then reads and writes those same members, with no
 // per-execution binding work, allocation or virtual call.
 #pragma once
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
