@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/dates.h"
+#include "storage/count_caching_run_store.h"
 #include "storage/database.h"
 #include "storage/run_store.h"
 #include "storage/user_store.h"
@@ -46,7 +47,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "sqlite") {
-      db_ = std::make_unique<Database>("sqlite:" + ::testing::TempDir() + "/lists_" + random_hex() + ".db", 2);
+      url_ = "sqlite:" + ::testing::TempDir() + "/lists_" + random_hex() + ".db";
     } else {
       const std::string base = env("JOGTRACK_TEST_PG_URL");
       // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
@@ -54,8 +55,9 @@ class ListStores : public ::testing::TestWithParam<std::string> {
       admin_ = std::make_unique<Database>(base + "/postgres", 1);
       pg_name_ = "jt_lists_" + random_hex();
       admin_->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + pg_name_; });
-      db_ = std::make_unique<Database>(base + "/" + pg_name_, 2);
+      url_ = base + "/" + pg_name_;
     }
+    db_ = std::make_unique<Database>(url_, 2);
     db_->migrate();
     users_ = std::make_unique<SociUserStore>(*db_);
     runs_ = std::make_unique<SociRunStore>(*db_);
@@ -85,7 +87,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<Database> admin_, db_;
-  std::string pg_name_;
+  std::string url_, pg_name_;
   std::unique_ptr<SociUserStore> users_;
   std::unique_ptr<SociRunStore> runs_;
 };
@@ -140,6 +142,29 @@ TEST_P(ListStores, SameAnswersOnBothDialects) {
   EXPECT_EQ(users_->list(request(users(), "user_id eq " + std::to_string(bob), "", "user_id"), std::string("user"))
                 .total,
             0);
+}
+
+// Another instance on the same database with its own count cache: the
+// runs_version it reads on the page's connection moves with every write made
+// here, so its cached totals never go stale.
+TEST_P(ListStores, CachedTotalsFollowWritesOfAnotherInstance) {
+  const auto alice = add_user("alice", "user");
+  add_run(alice, "2021-01-04", 1500, 600);
+  Database other_db(url_, 1);
+  const auto other = count_caching_run_store(std::make_unique<SociRunStore>(other_db));
+  const auto long_runs = request(runs(), "distance gt 1000", "", "date");
+  EXPECT_EQ(other->list(alice, long_runs).total, 1);
+  EXPECT_EQ(other->list(alice, long_runs).total, 1);  // from the cache
+  add_run(alice, "2021-01-05", 2000, 600);
+  auto page = other->list(alice, long_runs);
+  EXPECT_EQ(page.total, 2);
+  EXPECT_EQ(page.items.size(), 2u);
+  add_run(alice, "2021-01-06", 500, 600);  // not matched, still a new version
+  EXPECT_EQ(other->list(alice, long_runs).total, 2);
+  EXPECT_EQ(other->list(alice, request(runs(), "", "", "date")).total, 3);
+  // A deleted owner has no visible runs, whatever was cached.
+  EXPECT_TRUE(users_->remove(alice, alice, {}));
+  EXPECT_EQ(other->list(alice, long_runs).total, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ListStores, ::testing::Values("sqlite", "postgres"),
