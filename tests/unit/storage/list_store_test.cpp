@@ -15,8 +15,6 @@ namespace jogtrack::storage {
 namespace {
 
 using filter::FieldType;
-using test_env::env;
-using test_env::random_hex;
 
 const filter::Schema& runs() {
   static const filter::Schema s({{"distance", FieldType::Integer},
@@ -46,27 +44,9 @@ ListRequest request(const filter::Schema& schema, std::string_view filter, std::
 class ListStores : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite:" + ::testing::TempDir() + "/lists_" + random_hex() + ".db";
-    } else {
-      const std::string base = env("JOGTRACK_TEST_PG_URL");
-      // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
-      ASSERT_FALSE(base.empty()) << "JOGTRACK_TEST_PG_URL not set";
-      admin_ = std::make_unique<Database>(base + "/postgres", 1);
-      pg_name_ = "jt_lists_" + random_hex();
-      admin_->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + pg_name_; });
-      url_ = base + "/" + pg_name_;
-    }
-    db_ = std::make_unique<Database>(url_, 2);
-    db_->migrate();
-    users_ = std::make_unique<SociUserStore>(*db_);
-    runs_ = std::make_unique<SociRunStore>(*db_);
-  }
-  void TearDown() override {
-    runs_.reset();
-    users_.reset();
-    db_.reset();
-    if (admin_) admin_->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name_; });
+    ASSERT_NO_THROW(backend_.open(GetParam(), "lists", 2));
+    users_ = std::make_unique<SociUserStore>(*backend_.db);
+    runs_ = std::make_unique<SociRunStore>(*backend_.db);
   }
 
   std::int64_t add_user(const std::string& name, const std::string& role) {
@@ -86,8 +66,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
     runs_->create(v, Deadline::never());
   }
 
-  std::unique_ptr<Database> admin_, db_;
-  std::string url_, pg_name_;
+  test_env::ScratchBackend backend_;  // destroyed last: the stores below use its database
   std::unique_ptr<SociUserStore> users_;
   std::unique_ptr<SociRunStore> runs_;
 };
@@ -150,7 +129,7 @@ TEST_P(ListStores, SameAnswersOnBothDialects) {
 TEST_P(ListStores, CachedTotalsFollowWritesOfAnotherInstance) {
   const auto alice = add_user("alice", "user");
   add_run(alice, "2021-01-04", 1500, 600);
-  Database other_db(url_, 1);
+  Database other_db(backend_.url, 1);
   const auto other = count_caching_run_store(std::make_unique<SociRunStore>(other_db));
   const auto long_runs = request(runs(), "distance gt 1000", "", "date");
   EXPECT_EQ(other->list(alice, long_runs).total, 1);
