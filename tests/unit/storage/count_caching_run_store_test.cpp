@@ -3,23 +3,16 @@
 // one, its bounds, and that everything else passes straight through.
 #include <gtest/gtest.h>
 
+#include "list_requests.h"
 #include "storage/count_caching_run_store.h"
 
 namespace jogtrack::storage {
 namespace {
 
-using filter::FieldType;
-
-const filter::Schema& runs() {
-  static const filter::Schema s({{"distance", FieldType::Integer}, {"date", FieldType::Date}});
-  return s;
-}
+using test_lists::runs;
 
 ListRequest request(std::string_view filter, std::string_view sort = "") {
-  ListRequest r;
-  if (!filter.empty()) r.filter = filter::parse_filter(filter, runs());
-  r.sort = filter::parse_sort(sort, runs(), "date");
-  return r;
+  return test_lists::request(runs(), filter, sort, "date");
 }
 
 // Behaves like the SQL store: one owner's runs_version, a count that finds

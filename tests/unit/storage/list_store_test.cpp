@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/dates.h"
+#include "list_requests.h"
 #include "storage/count_caching_run_store.h"
 #include "storage/database.h"
 #include "storage/run_store.h"
@@ -14,32 +15,8 @@
 namespace jogtrack::storage {
 namespace {
 
-using filter::FieldType;
 
-const filter::Schema& runs() {
-  static const filter::Schema s({{"distance", FieldType::Integer},
-                                 {"date", FieldType::Date},
-                                 {"created_at", FieldType::Timestamp},
-                                 {"speed", FieldType::Real}});
-  return s;
-}
-const filter::Schema& weeks() {
-  static const filter::Schema s({{"week", FieldType::Integer}, {"total_distance", FieldType::Integer}});
-  return s;
-}
-const filter::Schema& users() {
-  static const filter::Schema s({{"user_id", FieldType::Integer}, {"role", FieldType::Text}});
-  return s;
-}
-
-ListRequest request(const filter::Schema& schema, std::string_view filter, std::string_view sort,
-                    std::string_view default_sort, const filter::Schema* sort_schema = nullptr) {
-  ListRequest r;
-  if (!filter.empty()) r.filter = filter::parse_filter(filter, schema);
-  r.sort = filter::parse_sort(sort, sort_schema ? *sort_schema : schema, default_sort);
-  r.count = 100;
-  return r;
-}
+using namespace test_lists;
 
 class ListStores : public ::testing::TestWithParam<std::string> {
  protected:
