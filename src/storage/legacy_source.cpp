@@ -73,25 +73,25 @@ std::vector<Row> read_all(sqlite3* db, const char* sql, Read read) {
   return rows;
 }
 
+// The rows read, their columns in the order the readers below name the fields.
+constexpr const char* kUserRows =
+    "SELECT user_id, username, email, name, scopes, hashed_password, create_date, expire_date "
+    "FROM users ORDER BY user_id";
+constexpr const char* kRunRows =
+    "SELECT result_id, user_id, running_distance, date, time, location, condition, created_at "
+    "FROM jogging_results ORDER BY result_id";
+
 }  // namespace
 
 SourceRows read_original_database(const std::string& path) {
   const Db db = open_read_only(path);
   SourceRows rows;
-  rows.users = read_all<SourceUserRow>(
-      db.get(),
-      "SELECT user_id, username, email, name, scopes, hashed_password, create_date, expire_date "
-      "FROM users ORDER BY user_id",
-      [](Columns& c, SourceUserRow& u) {
-        c.read(u.user_id, u.username, u.email, u.name, u.scopes, u.hashed_password, u.create_date, u.expire_date);
-      });
-  rows.runs = read_all<SourceRunRow>(
-      db.get(),
-      "SELECT result_id, user_id, running_distance, date, time, location, condition, created_at "
-      "FROM jogging_results ORDER BY result_id",
-      [](Columns& c, SourceRunRow& r) {
-        c.read(r.result_id, r.user_id, r.running_distance, r.date, r.time, r.location, r.condition, r.created_at);
-      });
+  rows.users = read_all<SourceUserRow>(db.get(), kUserRows, [](Columns& c, SourceUserRow& u) {
+    c.read(u.user_id, u.username, u.email, u.name, u.scopes, u.hashed_password, u.create_date, u.expire_date);
+  });
+  rows.runs = read_all<SourceRunRow>(db.get(), kRunRows, [](Columns& c, SourceRunRow& r) {
+    c.read(r.result_id, r.user_id, r.running_distance, r.date, r.time, r.location, r.condition, r.created_at);
+  });
   return rows;
 }
 
