@@ -258,11 +258,12 @@ class RunStore {
   Page<RunRecord> list(std::int64_t owner, const ListRequest& request) {
     return list_versioned(owner, request, std::nullopt).page;
   }
-  // The same, counting only when `known` does not hold at the runs_version read
-  // on the page's own connection: so a totals cache (CountCachingRunStore) in
-  // front of the store costs no second connection lease, and its totals stay
-  // right across instances on one PostgreSQL. nullopt: the decorator's cache
-  // (if any) decides; the SQL store counts.
+  // The same, with what a totals cache needs: the SQL store reads the owner's
+  // runs_version on the page's own connection and counts unless `known`
+  // was taken at exactly that version. So a cache in front of it
+  // (count_caching_run_store) costs no second connection lease, and its totals
+  // stay right across instances on one PostgreSQL. known = nullopt: a cache
+  // looks its own total up; the SQL store counts.
   virtual VersionedRunPage list_versioned(std::int64_t owner, const ListRequest& request,
                                           const std::optional<KnownTotal>& known) = 0;
   // request.filter (over the run fields) applies to runs before grouping;
