@@ -11,9 +11,6 @@
 namespace jogtrack::storage {
 namespace {
 
-using test_env::env;
-using test_env::random_hex;
-
 constexpr const char* kFindItem = "SELECT name, score, n FROM items WHERE id = :id";
 
 // The columns of kFindItem, all nullable.
@@ -33,24 +30,13 @@ struct FindItemVars {
 class SqlFacade : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<Database>("sqlite:" + ::testing::TempDir() + "/facade_" + random_hex() + ".db", 2);
-    } else {
-      const std::string base = env("JOGTRACK_TEST_PG_URL");
-      // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
-      ASSERT_FALSE(base.empty()) << "JOGTRACK_TEST_PG_URL not set";
-      admin_ = std::make_unique<Database>(base + "/postgres", 1);
-      pg_name_ = "jt_facade_" + random_hex();
-      admin_->run("create", Retry::Safe, [&](Connection& c) { exec(c, "CREATE DATABASE " + pg_name_); });
-      db_ = std::make_unique<Database>(base + "/" + pg_name_, 2);
-    }
+    backend_.open(GetParam(), "facade", 2);
+    db_ = backend_.db.get();
     db_->run("create", Retry::Safe, [](Connection& c) {
-      exec(c, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT UNIQUE, score DOUBLE PRECISION, n BIGINT, note TEXT)");
+      exec(c,
+           "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT UNIQUE, score DOUBLE PRECISION, n BIGINT, "
+           "note TEXT)");
     });
-  }
-  void TearDown() override {
-    db_.reset();
-    if (admin_) admin_->run("drop", Retry::Safe, [&](Connection& c) { exec(c, "DROP DATABASE " + pg_name_); });
   }
 
   void insert(long long id, const std::optional<std::string>& name, const std::optional<double>& score,
@@ -61,8 +47,8 @@ class SqlFacade : public ::testing::TestWithParam<std::string> {
     });
   }
 
-  std::unique_ptr<Database> admin_, db_;
-  std::string pg_name_;
+  test_env::ScratchBackend backend_;
+  Database* db_ = nullptr;
 };
 
 TEST_P(SqlFacade, NullIsAnEmptyOptionalBothWays) {
