@@ -94,8 +94,7 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
     run_filtered<RunRow>(
         db_, sql, "list page", true, true, shape, scope,
         [&] { return queries::run_page(request); },
-        // Moved out: the next fetch assigns every column again.
-        [&](RunRow& row) { page.items.push_back(std::move(row.record)); });
+        [&](RunRow& row) { page.items.push_back(row.take()); });
     return page;
   });
 }
