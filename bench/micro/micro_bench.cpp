@@ -130,8 +130,8 @@ void BM_ConditionToJson(benchmark::State& state) {
 }
 BENCHMARK(BM_ConditionToJson);
 
-// What a list page's rows cost to type: each stored condition read back
-// (storage does it per row; the page then renders it as BM_RenderRunPage10 does).
+// What typing ten stored conditions costs (StoredCondition::typed(): each row of
+// a CSV export, an update that keeps its condition; a list page never does it).
 void BM_ReadStoredConditions10(benchmark::State& state) {
   std::vector<std::string> stored;
   for (int i = 0; i < 10; ++i) stored.push_back(weather::condition_to_json(sample_condition(i)));

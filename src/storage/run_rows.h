@@ -48,7 +48,7 @@ struct RunRow {
 struct RunParams {
   RunValues values;
   long long user_id, distance, time;
-  std::string date, condition;
+  std::string date;
   double temperature_max = 0, temperature_min = 0, precipitation = 0, wind_speed = 0;
   int weather_code = 0, iso_year, iso_week;
   soci::indicator tmax_ind, tmin_ind, precip_ind, wind_ind, code_ind;
@@ -60,7 +60,6 @@ struct RunParams {
         distance(v.distance),
         time(v.time),
         date(format_date(v.date)),
-        condition(v.condition.json()),
         iso_year(v.iso_year),
         iso_week(v.iso_week),
         tmax_ind(set(temperature_max, typed(v).temperature_max)),
@@ -95,7 +94,7 @@ struct RunParams {
     st.exchange(soci::use(values.location, "location"));
     st.exchange(soci::use(values.where.latitude, "lat"));
     st.exchange(soci::use(values.where.longitude, "lon"));
-    st.exchange(soci::use(condition, "cond"));
+    st.exchange(soci::use(values.condition.json(), "cond"));  // as stored, encoded once
     st.exchange(soci::use(temperature_max, tmax_ind, "tmax"));
     st.exchange(soci::use(temperature_min, tmin_ind, "tmin"));
     st.exchange(soci::use(precipitation, precip_ind, "precip"));
@@ -106,14 +105,7 @@ struct RunParams {
   }
 
   // What was written, as the row now stored (a new row: version 1).
-  RunRecord record(long long result_id) const {
-    RunRecord r;
-    static_cast<RunValues&>(r) = values;
-    r.result_id = result_id;
-    r.created_at = now;
-    r.updated_at = now;
-    return r;
-  }
+  RunRecord record(long long result_id) const { return RunRecord{values, result_id, now, now, 1}; }
 };
 
 }  // namespace jogtrack::storage

@@ -1,12 +1,13 @@
-// Reading a condition back from its JSON text. Every run on a list page is
-// decoded here, so the stored text's own shape (exactly what write_condition
-// writes: the keys in order, no space, no escape) is read by a direct scan with
-// std::from_chars (correctly rounded, as RapidJSON's full-precision parse is),
-// and anything else by a RapidJSON SAX reader straight into the Condition: no
-// DOM, no copy of a value the Condition does not keep, no heap for the
-// parser's own stack, and the "legacy" value kept as the very bytes it was
-// stored as. Both give the same answer wherever the scan answers at all
-// (tests/unit/weather/condition_test.cpp checks them against each other).
+// Reading a condition back from its JSON text: the weather cache's entries,
+// and a run's stored condition when its typed value is needed (every row of a
+// CSV export, an update that keeps it). So a stored text of the exact shape
+// condition_to_json writes (keys in order, no space, no escape) is read by a
+// direct scan with std::from_chars (correctly rounded, as RapidJSON's
+// full-precision parse is), and anything else by a RapidJSON SAX reader
+// straight into the Condition: no DOM, no copy of a value the Condition does
+// not keep, no heap for the parser's own stack, and the "legacy" value kept as
+// the very bytes it was stored as. Both give the same answer wherever the scan
+// answers at all (tests/unit/weather/condition_test.cpp checks them against each other).
 #include <rapidjson/allocators.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -205,7 +206,7 @@ class ConditionHandler {
 };
 
 // ---- the stored shape, scanned -------------------------------------------
-// Each step returns false where the text leaves the shape write_condition
+// Each step returns false where the text leaves the shape condition_to_json
 // writes; the caller then reads it with the SAX reader, which decides.
 class CanonicalScan {
  public:
