@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/dates.h"
+#include "list_requests.h"
 #include "storage/database.h"
 #include "storage/run_store.h"
 #include "storage/user_store.h"
@@ -16,9 +17,6 @@
 
 namespace jogtrack::storage {
 namespace {
-
-using test_env::env;
-using test_env::random_hex;
 
 weather::Condition open_meteo() {
   weather::Condition c;
@@ -51,27 +49,10 @@ weather::Condition legacy(std::string text) {
 class RunRows : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<Database>("sqlite:" + ::testing::TempDir() + "/rows_" + random_hex() + ".db", 2);
-    } else {
-      const std::string base = env("JOGTRACK_TEST_PG_URL");
-      // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
-      ASSERT_FALSE(base.empty()) << "JOGTRACK_TEST_PG_URL not set";
-      admin_ = std::make_unique<Database>(base + "/postgres", 1);
-      pg_name_ = "jt_rows_" + random_hex();
-      admin_->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + pg_name_; });
-      db_ = std::make_unique<Database>(base + "/" + pg_name_, 2);
-    }
-    db_->migrate();
-    users_ = std::make_unique<SociUserStore>(*db_);
-    runs_ = std::make_unique<SociRunStore>(*db_);
+    ASSERT_NO_THROW(backend_.open(GetParam(), "rows", 2));
+    users_ = std::make_unique<SociUserStore>(*backend_.db);
+    runs_ = std::make_unique<SociRunStore>(*backend_.db);
     owner_ = users_->create(NewUser{"alice", "alice", std::nullopt, std::nullopt, {"user"}, "user", "hash"}).user_id;
-  }
-  void TearDown() override {
-    runs_.reset();
-    users_.reset();
-    db_.reset();
-    if (admin_) admin_->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name_; });
   }
 
   RunValues values(weather::Condition condition, const char* location = "32.0853 34.7818") {
@@ -91,22 +72,15 @@ class RunRows : public ::testing::TestWithParam<std::string> {
 
   void set_column(std::int64_t id, const char* column, const std::string& text) {
     long long result_id = id;
-    db_->run("corrupt", Retry::Safe, [&](soci::session& sql) {
+    backend_.db->run("corrupt", Retry::Safe, [&](soci::session& sql) {
       sql << "UPDATE runs SET " + std::string(column) + " = :t WHERE result_id = :id", soci::use(text, "t"),
           soci::use(result_id, "id");
     });
   }
 
-  static ListRequest all() {
-    static const filter::Schema runs({{"date", filter::FieldType::Date}});
-    ListRequest r;
-    r.sort = filter::parse_sort("", runs, "date");
-    r.count = 100;
-    return r;
-  }
+  static ListRequest all() { return test_lists::request(test_lists::runs(), "", "", "date"); }
 
-  std::unique_ptr<Database> admin_, db_;
-  std::string pg_name_;
+  test_env::ScratchBackend backend_;  // destroyed last: the stores below use its database
   std::unique_ptr<SociUserStore> users_;
   std::unique_ptr<SociRunStore> runs_;
   std::int64_t owner_ = 0;
