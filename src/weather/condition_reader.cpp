@@ -49,10 +49,11 @@ enum Slot : unsigned {
 };
 
 constexpr std::array<std::string_view, kSlots> kKeys = {
-    "provider",          "summary",  "weather_code",   "temperature_max", "temperature_min",
-    "apparent_temperature_max", "apparent_temperature_min", "precipitation_sum", "rain_sum",
-    "snowfall_sum",      "wind_speed_max", "wind_gusts_max", "wind_direction_dominant", "sunrise",
-    "sunset",            "legacy"};
+    "provider",          "summary",        "weather_code",   "temperature_max",         "temperature_min",
+    "apparent_temperature_max",            "apparent_temperature_min",                  "precipitation_sum",
+    "rain_sum",          "snowfall_sum",   "wind_speed_max", "wind_gusts_max",          "wind_direction_dominant",
+    "sunrise",           "sunset",         "legacy",
+};
 
 std::optional<double> Condition::*double_field(unsigned slot) {
   switch (slot) {
