@@ -8,7 +8,7 @@ void write_run(JsonWriter& w, const storage::RunRecord& run) {
   w.Int64(run.result_id);
   w.Key("user_id");
   w.Int64(run.user_id);
-  write_string(w, "date", run.date);
+  write_string(w, "date", format_date(run.date));
   w.Key("distance");
   w.Int64(run.distance);
   w.Key("time");
@@ -17,8 +17,9 @@ void write_run(JsonWriter& w, const storage::RunRecord& run) {
   w.Key("speed");
   w.Double(run.speed);
   w.Key("condition");
-  // Stored as condition_to_json wrote it: a complete JSON object.
-  w.RawValue(run.condition_json.data(), run.condition_json.size(), rapidjson::kObjectType);
+  // As stored (condition_to_json's text): a list page decodes no condition.
+  const std::string& condition = run.condition.json();
+  w.RawValue(condition.data(), condition.size(), rapidjson::kObjectType);
   write_string(w, "created_at", run.created_at);
   write_string(w, "updated_at", run.updated_at);
   w.EndObject();
