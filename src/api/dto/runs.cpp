@@ -18,7 +18,7 @@ void write_run(JsonWriter& w, const storage::RunRecord& run) {
   w.Double(run.speed);
   w.Key("condition");
   // Stored as condition_to_json wrote it: a complete JSON object.
-  w.RawValue(run.condition_json.data(), run.condition_json.size(), rapidjson::kObjectType);
+  w.RawJson(run.condition_json, rapidjson::kObjectType);
   write_string(w, "created_at", run.created_at);
   write_string(w, "updated_at", run.updated_at);
   w.EndObject();
