@@ -655,8 +655,35 @@ LIST_NOTE = ("The body is a JSON array of one page; `X-Total-Count` and `Link` (
 R = lambda name: ref("responses", name)  # noqa: E731
 
 
+def list_operation(op_id, tag, summary, description, page_description, schema, examples, responses, *, params):
+    """A paged list: LIST_NOTE ends its description, its 200 carries `X-Total-Count` and `Link`, and
+    `page` and `count` come first among its parameters."""
+    page = ok(page_description, schema, None, ("X-Total-Count", "Link"), authenticated=True, examples=examples)
+    return operation(op_id, tag, summary, description + LIST_NOTE, {"200": page, **responses},
+                     params=["Page", "Count", *params])
+
+
+def run_creation_responses(created, weather_for, more_422=None):
+    """The answers of an operation that creates runs: an admin may name another user (404 when gone), the
+    weather of each run is looked up first (422 without data, 503 unreachable), and an
+    `Idempotency-Key` may be in flight (409) or reused (422; `more_422` adds examples)."""
+    return {
+        "201": created,
+        "403": R("Forbidden"),
+        "404": problem(404, "The `user_id` an admin gave has no live account.", {
+            "no_user": ("No such user", "not-found", "no such user")}),
+        "409": problem(409, "A request with the same `Idempotency-Key` is still running.", {
+            "in_flight": ("Same key in flight", "conflict", "a request with this Idempotency-Key is in progress")}),
+        "422": problem(422, f"The weather provider has no data for {weather_for}, or the `Idempotency-Key` was "
+                            "used with another body.", {
+                                "no_weather": ("No weather data", "no-weather-data",
+                                               "the weather provider has no data for 1941-02-03 at 0 -150"),
+                                **(more_422 or {})}),
+        "503": R("WeatherUnavailable"),
+    }
+
+
 def paths():
-    list_headers = ("X-Total-Count", "Link")
     runs_list = {"type": "array", "items": ref("schemas", "Run")}
     users_list = {"type": "array", "items": ref("schemas", "User")}
     return {
@@ -728,14 +755,13 @@ def paths():
                                                       "email": "alice@example.com", "name": "Alice Runner"}),
                     "minimal": ("Username and password only", {"username": "bob",
                                                                "password": "tr0mbone-staple-42"})})),
-            "get": operation(
+            "get": list_operation(
                 "listUsers", "users", "List accounts",
                 "Managers see accounts whose only scope is `user`; admins see all. Deleted accounts are not "
-                "listed. " + LIST_NOTE,
-                {"200": ok("One page of accounts.", users_list, None, list_headers, authenticated=True,
-                           examples={"page": ("A page", [USER_EXAMPLE])}),
-                 "403": R("Forbidden")},
-                params=["Page", "Count", "UserSort", "UserFilter"]),
+                "listed. ",
+                "One page of accounts.", users_list, {"page": ("A page", [USER_EXAMPLE])},
+                {"403": R("Forbidden")},
+                params=["UserSort", "UserFilter"]),
         },
         "/users/{id}": {
             "parameters": [ref("parameters", "UserId")],
@@ -789,23 +815,12 @@ def paths():
                 "Fetches the day's weather for the date and place first (cached by date and place rounded to "
                 "0.01°); if none can be had, the run is not recorded: 422 when the provider has no data, 503 "
                 "when it cannot be reached in time. Admins may record for another user with `user_id`.",
-                {"201": ok("Recorded.", ref("schemas", "Run"), RUN_EXAMPLE, ["Location", "Idempotent-Replayed"],
-                           authenticated=True),
-                 "403": R("Forbidden"),
-                 "404": problem(404, "The `user_id` an admin gave has no live account.", {
-                     "no_user": ("No such user", "not-found", "no such user")}),
-                 "409": problem(409, "A request with the same `Idempotency-Key` is still running.", {
-                     "in_flight": ("Same key in flight", "conflict",
-                                   "a request with this Idempotency-Key is in progress")}),
-                 "422": problem(422, "The weather provider has no data for that date and place, or the "
-                                     "`Idempotency-Key` was used with another body.", {
-                                         "no_weather": ("No weather data", "no-weather-data",
-                                                        "the weather provider has no data for 1941-02-03 at "
-                                                        "0 -150"),
-                                         "reused": ("Key reused", "idempotency-key-reused",
-                                                    "this Idempotency-Key was used with a different request "
-                                                    "body")}),
-                 "503": R("WeatherUnavailable")},
+                run_creation_responses(
+                    ok("Recorded.", ref("schemas", "Run"), RUN_EXAMPLE, ["Location", "Idempotent-Replayed"],
+                       authenticated=True),
+                    "that date and place",
+                    {"reused": ("Key reused", "idempotency-key-reused",
+                                "this Idempotency-Key was used with a different request body")}),
                 params=["ForUser", "IdempotencyKey"],
                 request=body("NewRun", {
                     "run": ("A 5 km run in Berlin", {"date": "2016-05-01", "distance": 5000, "time": 1500,
@@ -813,13 +828,12 @@ def paths():
                     "for_user": ("An admin records for user 7", {"date": "2016-05-02", "distance": 10000,
                                                                 "time": 3300, "location": "48.8566 2.3522",
                                                                 "user_id": 7})})),
-            "get": operation(
+            "get": list_operation(
                 "listRuns", "runs", "List runs",
-                "The caller's runs (an admin may pass `user_id` for another user's). " + LIST_NOTE,
-                {"200": ok("One page of runs.", runs_list, None, list_headers, authenticated=True,
-                           examples={"page": ("A page", [RUN_EXAMPLE])}),
-                 "403": R("Forbidden"), "404": R("NotFound")},
-                params=["Page", "Count", "RunSort", "RunFilter", "ForUser"]),
+                "The caller's runs (an admin may pass `user_id` for another user's). ",
+                "One page of runs.", runs_list, {"page": ("A page", [RUN_EXAMPLE])},
+                {"403": R("Forbidden"), "404": R("NotFound")},
+                params=["RunSort", "RunFilter", "ForUser"]),
         },
         "/results/import": {"post": operation(
             "importRuns", "runs", "Import runs from a file",
@@ -829,19 +843,10 @@ def paths():
             "first point, 4 decimals; date: the first point's UTC time shifted by round(longitude / 15) hours. "
             "All or nothing: a bad track or row (400, named in `detail`), missing weather (422) or an "
             "unreachable provider (503) stores nothing. Documents with a DOCTYPE are refused.",
-            {"201": ok("The created runs, in file order.", runs_list, [RUN_EXAMPLE], ["Idempotent-Replayed"],
-                       authenticated=True),
-             "403": R("Forbidden"),
-             "404": problem(404, "The `user_id` an admin gave has no live account.", {
-                 "no_user": ("No such user", "not-found", "no such user")}),
-             "409": problem(409, "A request with the same `Idempotency-Key` is still running.", {
-                 "in_flight": ("Same key in flight", "conflict",
-                               "a request with this Idempotency-Key is in progress")}),
-             "422": problem(422, "The weather provider has no data for a run's date and place, or the "
-                                 "`Idempotency-Key` was used with another body.", {
-                                     "no_weather": ("No weather data", "no-weather-data",
-                                                    "the weather provider has no data for 1941-02-03 at 0 -150")}),
-             "503": R("WeatherUnavailable")},
+            run_creation_responses(
+                ok("The created runs, in file order.", runs_list, [RUN_EXAMPLE], ["Idempotent-Replayed"],
+                   authenticated=True),
+                "a run's date and place"),
             params=["ForUser", "IdempotencyKey"],
             request={"required": True, "content": {
                 "application/gpx+xml": {"schema": {"type": "string"}},
@@ -888,20 +893,18 @@ def paths():
                  "404": R("NotFound"), "412": R("PreconditionFailed")},
                 params=["IfMatch"]),
         },
-        "/results/reports/weekly": {"get": operation(
+        "/results/reports/weekly": {"get": list_operation(
             "weeklyReport", "reports", "Weekly report",
             "Per ISO week (ISO year and week number) that has runs: `average_speed` = total distance / total "
             "time (m/s) and `total_distance` (m). `format=list` gives a list of week summaries instead of the "
-            "seed's object. `filter` applies to the runs before they are grouped; paging is over weeks. " +
-            LIST_NOTE,
-            {"200": ok("One page of weeks.", {"oneOf": [
+            "seed's object. `filter` applies to the runs before they are grouped; paging is over weeks. ",
+            "One page of weeks.", {"oneOf": [
                 ref("schemas", "WeeklySeed"),
-                {"type": "array", "items": ref("schemas", "WeekSummary")}]}, None, list_headers,
-                authenticated=True,
-                examples={"seed": ("format=seed (default)", {"2015": [{"1": [4.6875, 8100]}]}),
-                          "list": ("format=list", [WEEK_EXAMPLE])}),
-             "403": R("Forbidden"), "404": R("NotFound")},
-            params=["Page", "Count", "WeekFormat", "WeekSort", "WeekFilter", "ForUser"])},
+                {"type": "array", "items": ref("schemas", "WeekSummary")}]},
+            {"seed": ("format=seed (default)", {"2015": [{"1": [4.6875, 8100]}]}),
+             "list": ("format=list", [WEEK_EXAMPLE])},
+            {"403": R("Forbidden"), "404": R("NotFound")},
+            params=["WeekFormat", "WeekSort", "WeekFilter", "ForUser"])},
         "/healthz": {"get": operation(
             "healthz", "operations", "Liveness", "200 while the process is alive; no authentication.",
             {"200": ok("Alive.", ref("schemas", "Status"), {"status": "ok"})}, public=True)},

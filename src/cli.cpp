@@ -218,7 +218,9 @@ struct App {
       : core(cfg),
         stores(core.stores),
         accounts(core.accounts),
-        run_store(storage::sql_run_store(*stores.db)),
+        // Totals of run lists are cached in front of the SQL store (keyed by
+        // runs_version, so they hold across instances); drop the wrapper to count every time.
+        run_store(storage::count_caching_run_store(storage::sql_run_store(*stores.db))),
         weather_cache(storage::sql_weather_cache(*stores.db)),
         health(storage::database_health(*stores.db)),
         // With Redis, idempotency keys are shared by every instance like tokens and attempts.

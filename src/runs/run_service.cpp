@@ -8,24 +8,6 @@ namespace {
 
 [[noreturn]] void run_not_found() { throw ApiError(ErrorKind::NotFound, "no such run"); }
 
-std::vector<filter::Field> common_fields() {
-  using filter::FieldType;
-  return {
-      {"result_id", FieldType::Integer},
-      {"date", FieldType::Date},
-      {"distance", FieldType::Integer},
-      {"time", FieldType::Integer},
-      {"speed", FieldType::Real},
-      {"location", FieldType::Text},
-      {"temperature_max", FieldType::Real},
-      {"temperature_min", FieldType::Real},
-      {"precipitation", FieldType::Real},
-      {"wind_speed", FieldType::Real},
-      {"weather_code", FieldType::Integer},
-      {"created_at", FieldType::Timestamp},
-  };
-}
-
 weather::Condition stored_condition(const storage::RunRecord& run) {
   auto condition = weather::condition_from_json(run.condition_json);
   // The column is only ever written from condition_to_json; anything else is corruption.
@@ -34,16 +16,6 @@ weather::Condition stored_condition(const storage::RunRecord& run) {
 }
 
 }  // namespace
-
-const filter::Schema& run_schema(bool admin) {
-  static const filter::Schema user_table(common_fields());
-  static const filter::Schema admin_table([] {
-    auto fields = common_fields();
-    fields.push_back({"user_id", filter::FieldType::Integer});
-    return fields;
-  }());
-  return admin ? admin_table : user_table;
-}
 
 std::int64_t resolve_owner(storage::UserStore& user_store, const users::Caller& caller,
                            std::optional<std::int64_t> requested) {

@@ -12,18 +12,14 @@
 #include "filter/filter.h"
 #include "imports/imported_run.h"
 #include "runs/run_input.h"
+#include "runs/run_schema.h"
 #include "storage/storage.h"
 #include "users/caller.h"
 #include "weather/weather.h"
 
 namespace jogtrack::runs {
 
-// Filter/sort fields of runs (and of the weekly report, applied before
-// grouping). The admin schema adds user_id.
-const filter::Schema& run_schema(bool admin);
 inline const filter::Schema& run_schema(const users::Caller& caller) { return run_schema(caller.is_admin()); }
-// Default order of run lists (storage breaks ties by result id).
-inline constexpr std::string_view kDefaultRunSort = "date";
 
 // Whose runs a request is about: the caller's, or (admins only) `requested`.
 // 403 for a non-admin naming any user (even themselves), 404 if the named

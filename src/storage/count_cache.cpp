@@ -5,8 +5,15 @@ namespace jogtrack::storage {
 std::optional<std::int64_t> CountCache::find(const std::string& key, std::int64_t version) {
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.version != version) return std::nullopt;
+  if (it == entries_.end() || it->second.runs_version != version) return std::nullopt;
   return it->second.total;
+}
+
+std::optional<KnownTotal> CountCache::latest(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
 }
 
 void CountCache::store(const std::string& key, std::int64_t version, std::int64_t total) {
@@ -18,7 +25,7 @@ void CountCache::store(const std::string& key, std::int64_t version, std::int64_
     }
     key_bytes_ += key.size();
   }
-  entries_[key] = Entry{version, total};
+  entries_[key] = KnownTotal{version, total};
 }
 
 std::size_t CountCache::size() {

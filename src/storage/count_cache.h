@@ -10,6 +10,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "storage/storage.h"
+
 namespace jogtrack::storage {
 
 class CountCache {
@@ -20,20 +22,19 @@ class CountCache {
       : max_entries_(max_entries), max_key_bytes_(max_key_bytes) {}
   // The total stored for key at exactly this version; nullopt if none (or stale).
   std::optional<std::int64_t> find(const std::string& key, std::int64_t version);
+  // The total last stored for key, with its version: the store checks that
+  // version against the one it reads (CountCachingRunStore).
+  std::optional<KnownTotal> latest(const std::string& key);
   // Store a total counted after reading `version`: a write committed in
   // between is at worst already counted, and its new version makes it stale.
   void store(const std::string& key, std::int64_t version, std::int64_t total);
   std::size_t size();
 
  private:
-  struct Entry {
-    std::int64_t version = 0;
-    std::int64_t total = 0;
-  };
   const std::size_t max_entries_;
   const std::size_t max_key_bytes_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, KnownTotal> entries_;
   std::size_t key_bytes_ = 0;
 };
 

@@ -2,8 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace jogtrack::storage {
 
@@ -38,44 +42,56 @@ void finish(sqlite3* db, int rc) {
   if (rc != SQLITE_DONE) throw std::runtime_error(std::string("reading the original database: ") + sqlite3_errmsg(db));
 }
 
+// A row's columns in SELECT order: each value read takes the next column, so
+// a row reader names its fields in the order the SELECT lists them.
+class Columns {
+ public:
+  explicit Columns(sqlite3_stmt* st) : st_(st) {}
+  template <class... Fields>
+  void read(Fields&... fields) {
+    (next(fields), ...);
+  }
+
+ private:
+  void next(std::int64_t& out) { out = sqlite3_column_int64(st_, col_++); }
+  void next(std::optional<std::string>& out) { out = text(st_, col_++); }
+  sqlite3_stmt* st_;
+  int col_ = 0;
+};
+
+// Every row `sql` selects, each filled by read(Columns&, Row&).
+template <class Row, class Read>
+std::vector<Row> read_all(sqlite3* db, const char* sql, Read read) {
+  const Stmt st = prepare(db, sql);
+  std::vector<Row> rows;
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    Columns columns(st.get());
+    read(columns, rows.emplace_back());
+  }
+  finish(db, rc);
+  return rows;
+}
+
+// The rows read, their columns in the order the readers below name the fields.
+constexpr const char* kUserRows =
+    "SELECT user_id, username, email, name, scopes, hashed_password, create_date, expire_date "
+    "FROM users ORDER BY user_id";
+constexpr const char* kRunRows =
+    "SELECT result_id, user_id, running_distance, date, time, location, condition, created_at "
+    "FROM jogging_results ORDER BY result_id";
+
 }  // namespace
 
 SourceRows read_original_database(const std::string& path) {
   const Db db = open_read_only(path);
   SourceRows rows;
-  auto users = prepare(db.get(),
-                       "SELECT user_id, username, email, name, scopes, hashed_password, create_date, expire_date "
-                       "FROM users ORDER BY user_id");
-  int rc;
-  while ((rc = sqlite3_step(users.get())) == SQLITE_ROW) {
-    SourceUserRow u;
-    u.user_id = sqlite3_column_int64(users.get(), 0);
-    u.username = text(users.get(), 1);
-    u.email = text(users.get(), 2);
-    u.name = text(users.get(), 3);
-    u.scopes = text(users.get(), 4);
-    u.hashed_password = text(users.get(), 5);
-    u.create_date = text(users.get(), 6);
-    u.expire_date = text(users.get(), 7);
-    rows.users.push_back(std::move(u));
-  }
-  finish(db.get(), rc);
-  auto runs = prepare(db.get(),
-                      "SELECT result_id, user_id, running_distance, date, time, location, condition, created_at "
-                      "FROM jogging_results ORDER BY result_id");
-  while ((rc = sqlite3_step(runs.get())) == SQLITE_ROW) {
-    SourceRunRow r;
-    r.result_id = sqlite3_column_int64(runs.get(), 0);
-    r.user_id = sqlite3_column_int64(runs.get(), 1);
-    r.running_distance = sqlite3_column_int64(runs.get(), 2);
-    r.date = text(runs.get(), 3);
-    r.time = sqlite3_column_int64(runs.get(), 4);
-    r.location = text(runs.get(), 5);
-    r.condition = text(runs.get(), 6);
-    r.created_at = text(runs.get(), 7);
-    rows.runs.push_back(std::move(r));
-  }
-  finish(db.get(), rc);
+  rows.users = read_all<SourceUserRow>(db.get(), kUserRows, [](Columns& c, SourceUserRow& u) {
+    c.read(u.user_id, u.username, u.email, u.name, u.scopes, u.hashed_password, u.create_date, u.expire_date);
+  });
+  rows.runs = read_all<SourceRunRow>(db.get(), kRunRows, [](Columns& c, SourceRunRow& r) {
+    c.read(r.result_id, r.user_id, r.running_distance, r.date, r.time, r.location, r.condition, r.created_at);
+  });
   return rows;
 }
 

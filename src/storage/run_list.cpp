@@ -1,7 +1,6 @@
 // Lists of runs and the weekly report: a typed ListRequest in, statements
-// cached per connection by the request's shape, totals by the count cache.
-#include <cstring>
-
+// cached per connection by the request's shape; a known total (the count
+// cache, count_caching_run_store.cpp) spares the count while it holds.
 #include "storage/list_queries.h"
 #include "storage/list_statement.h"
 #include "storage/run_queries.h"
@@ -40,47 +39,30 @@ struct WeekCols {
   }
 };
 
-// The key of a cached total: owner, filter shape and every value.
-std::string totals_key(long long owner, const ListShape& shape) {
-  std::string key = std::to_string(owner);
-  key += '\x1f';
-  key += shape.filter_shape;
-  for (const auto& value : shape.values) {
-    key += '\x1f';
-    if (auto* i = std::get_if<std::int64_t>(&value)) {
-      key += "i" + std::to_string(*i);
-    } else if (auto* d = std::get_if<double>(&value)) {
-      char bytes[sizeof(double)];
-      std::memcpy(bytes, d, sizeof bytes);
-      key += "d";
-      key.append(bytes, sizeof bytes);
-    } else {
-      key += "s" + std::get<std::string>(value);
-    }
-  }
-  return key;
-}
-
 }  // namespace
 
-Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& request) {
+VersionedRunPage SociRunStore::list_versioned(std::int64_t owner_id, const ListRequest& request,
+                                              const std::optional<KnownTotal>& known) {
   return db_.run("list runs", Retry::Safe, [&](soci::session& sql) {
     const long long owner = owner_id;
     const OwnerScope scope{owner};
     const ListShape shape(request);
 
-    Page<RunRecord> page;
+    VersionedRunPage result;
+    Page<RunRecord>& page = result.page;
     auto& version = db_.prepared<RunsVersionVars>(sql, queries::kReadRunsVersion);
     version.vars.user_id = owner;
     version.st.execute(true);
     const bool live = version.st.got_data();
     const long long runs_version = version.vars.version;
     finish_cached(version.st, db_.dialect());
-    if (!live) return page;  // a deleted (or unknown) owner has no visible runs
+    if (!live) return result;  // a deleted (or unknown) owner has no visible runs
+    result.runs_version = runs_version;
 
-    const std::string key = totals_key(owner, shape);
-    if (const auto cached = totals_.find(key, runs_version)) {
-      page.total = *cached;
+    // Read before the count: a write committed in between is at worst already
+    // counted, and its new version makes this total stale for the next list.
+    if (known && known->runs_version == runs_version) {
+      page.total = known->total;
     } else {
       long long total = 0;
       run_filtered<CountRow>(
@@ -88,15 +70,15 @@ Page<RunRecord> SociRunStore::list(std::int64_t owner_id, const ListRequest& req
           [&] { return queries::run_count(request); },
           [&](const CountRow& row) { total = row.total; });
       page.total = total;
-      totals_.store(key, runs_version, total);
+      result.counted = true;
     }
-    if (page.total <= request.offset()) return page;
+    if (page.total <= request.offset()) return result;
     run_filtered<RunRow>(
         db_, sql, "list page", true, true, shape, scope,
         [&] { return queries::run_page(request); },
         // Moved out: the next fetch assigns every column again.
         [&](RunRow& row) { page.items.push_back(std::move(row.record)); });
-    return page;
+    return result;
   });
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 #include <cstdint>
 
-#include "storage/count_cache.h"
 #include "storage/database.h"
 #include "storage/storage.h"
 
@@ -17,12 +16,12 @@ class SociRunStore : public RunStore {
   std::optional<RunRecord> update(std::int64_t result_id, const RunValues& run, const Deadline& deadline,
                                   const VersionCheck& check) override;
   bool remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check) override;
-  Page<RunRecord> list(std::int64_t owner, const ListRequest& request) override;
+  VersionedRunPage list_versioned(std::int64_t owner, const ListRequest& request,
+                                  const std::optional<KnownTotal>& known) override;
   Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) override;
 
  private:
   Database& db_;
-  CountCache totals_;
 };
 
 }  // namespace jogtrack::storage

@@ -1,6 +1,7 @@
 // Storage: the narrow repository interfaces the domain uses (SQLite and PostgreSQL implement them via
 // SOCI, refresh tokens and attempts also via Redis), and the factories the composition root builds them with.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -222,6 +223,22 @@ struct WeekRow {
   std::int64_t total_time = 0;
 };
 
+// A runs list total already known to the caller (a cache in front of the
+// store): it holds while the owner's runs_version is still `runs_version`.
+struct KnownTotal {
+  std::int64_t runs_version = 0;
+  std::int64_t total = 0;
+};
+
+// A runs list page with what the store read to get its total, in the same
+// session as the page: the owner's runs_version (nullopt: the owner is gone,
+// the page is empty), and whether the total was counted (false: `known` held).
+struct VersionedRunPage {
+  Page<RunRecord> page;
+  std::optional<std::int64_t> runs_version;
+  bool counted = false;
+};
+
 class RunStore {
  public:
   virtual ~RunStore() = default;
@@ -238,7 +255,17 @@ class RunStore {
                                           const VersionCheck& check = {}) = 0;
   virtual bool remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check = {}) = 0;
   // The runs of one owner (the service's visibility rule, as a typed scope).
-  virtual Page<RunRecord> list(std::int64_t owner, const ListRequest& request) = 0;
+  Page<RunRecord> list(std::int64_t owner, const ListRequest& request) {
+    return list_versioned(owner, request, std::nullopt).page;
+  }
+  // The same, with what a totals cache needs: the SQL store reads the owner's
+  // runs_version on the page's own connection and counts unless `known`
+  // was taken at exactly that version. So a cache in front of it
+  // (count_caching_run_store) costs no second connection lease, and its totals
+  // stay right across instances on one PostgreSQL. known = nullopt: a cache
+  // looks its own total up; the SQL store counts.
+  virtual VersionedRunPage list_versioned(std::int64_t owner, const ListRequest& request,
+                                          const std::optional<KnownTotal>& known) = 0;
   // request.filter (over the run fields) applies to runs before grouping;
   // request.sort names reports::week_sort_schema() fields and orders the weeks.
   virtual Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) = 0;
@@ -274,6 +301,11 @@ std::unique_ptr<UserStore> sql_user_store(Database& db);
 std::unique_ptr<TokenStore> sql_token_store(Database& db);
 std::unique_ptr<AttemptStore> sql_attempt_store(Database& db);
 std::unique_ptr<RunStore> sql_run_store(Database& db);
+// Caches the runs lists' totals (X-Total-Count) of `inner` by owner, filter
+// and runs_version; forwards everything else. Bounded: max_entries totals,
+// max_key_bytes of keys (filters may be long); beyond that it starts afresh.
+std::unique_ptr<RunStore> count_caching_run_store(std::unique_ptr<RunStore> inner, std::size_t max_entries = 4096,
+                                                  std::size_t max_key_bytes = 2 << 20);
 std::unique_ptr<IdempotencyStore> sql_idempotency_store(Database& db);
 std::unique_ptr<weather::WeatherCacheStore> sql_weather_cache(Database& db);
 // Readiness is about the database: without Redis only logins and token

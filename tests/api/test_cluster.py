@@ -276,6 +276,30 @@ def test_registration_races_across_instances(cluster):
         assert_problem(next(r for r in results if r.status_code == 409), 409)
 
 
+def test_list_totals_follow_writes_made_on_the_other_instance(cluster):
+    # Each instance caches list totals; a write on one moves the owner's
+    # runs_version, which the other reads with every page, so no stale X-Total-Count.
+    a, b = cluster.nodes
+    user = a.new_user()
+    params = {"filter": "distance gt 1000"}
+
+    def total(node):
+        r = node.get("/results", token=user, params=params)
+        assert r.status_code == 200, r.text
+        return int(r.headers["X-Total-Count"]), len(r.json())
+
+    body = {"date": "2024-05-01", "distance": 5000, "time": 1500, "location": "48.8566 2.3522"}
+    first = b.post("/results", json=body, token=user)
+    assert first.status_code == 201, first.text
+    assert total(a) == (1, 1)
+    assert total(a) == (1, 1)  # now from a's cache
+    assert b.post("/results", json=body, token=user).status_code == 201
+    assert total(a) == (2, 2)
+    assert b.delete(f"/results/{first.json()['result_id']}", token=user).status_code == 204
+    assert total(a) == (1, 1)
+    assert total(b) == (1, 1)
+
+
 def test_two_admins_demoting_each_other_at_once_keep_one_admin(tmp_path, fake_weather):
     # A database of its own: the last-admin rule is about the whole database.
     url = BACKENDS.new_database()

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "filter/filter.h"
+#include "runs/run_schema.h"
 #include "storage/list_sql.h"
 
 namespace {
@@ -26,35 +27,9 @@ using jogtrack::filter::FieldType;
 using jogtrack::filter::Schema;
 using jogtrack::storage::ColumnMap;
 
-const Schema& table() {
-  static const Schema t({
-      {"result_id", FieldType::Integer},
-      {"date", FieldType::Date},
-      {"distance", FieldType::Integer},
-      {"time", FieldType::Integer},
-      {"speed", FieldType::Real},
-      {"location", FieldType::Text},
-      {"temperature_max", FieldType::Real},
-      {"created_at", FieldType::Timestamp},
-  });
-  return t;
-}
-
-const ColumnMap& columns() {
-  static const ColumnMap m(
-      {
-          {"result_id", "r.result_id"},
-          {"date", "r.date"},
-          {"distance", "r.distance"},
-          {"time", "r.time"},
-          {"speed", "r.speed"},
-          {"location", "r.location"},
-          {"temperature_max", "c.temperature_max"},
-          {"created_at", "r.created_at"},
-      },
-      "r.result_id");
-  return m;
-}
+// The real runs schema (every field, as an admin sees it) over the real column map.
+const Schema& table() { return jogtrack::runs::run_schema(true); }
+const ColumnMap& columns() { return jogtrack::storage::run_columns(); }
 
 [[noreturn]] void violated(const char* what, std::string_view input, const std::string& out) {
   std::fprintf(stderr, "invariant violated: %s\ninput: %.*s\noutput: %s\n", what,

@@ -1,5 +1,5 @@
 // The filter and sort parsers, checked through the SQL that storage's emitter
-// makes of their trees (storage/list_sql.h) over a test column map.
+// makes of their trees (storage/list_sql.h) over the runs' schema and column map.
 #include "filter/filter.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runs/run_schema.h"
 #include "storage/list_sql.h"
 
 namespace jogtrack::filter {
@@ -17,32 +18,9 @@ namespace {
 
 using Params = std::vector<std::pair<std::string, SqlValue>>;
 
-const Schema& runs() {
-  static const Schema table({
-      {"result_id", FieldType::Integer},
-      {"date", FieldType::Date},
-      {"distance", FieldType::Integer},
-      {"time", FieldType::Integer},
-      {"speed", FieldType::Real},
-      {"location", FieldType::Text},
-      {"temperature_max", FieldType::Real},
-      {"created_at", FieldType::Timestamp},
-  });
-  return table;
-}
-
-std::vector<storage::Column> run_column_list() {
-  return {
-      {"result_id", "r.result_id"}, {"date", "r.date"},         {"distance", "r.distance"},
-      {"time", "r.time"},           {"speed", "r.speed"},       {"location", "r.location"},
-      {"temperature_max", "c.temperature_max"},                 {"created_at", "r.created_at"},
-  };
-}
-
-const storage::ColumnMap& columns() {
-  static const storage::ColumnMap map(run_column_list(), "r.result_id");
-  return map;
-}
+// The real runs schema (every field, as an admin sees it) over its real column map.
+const Schema& runs() { return runs::run_schema(true); }
+const storage::ColumnMap& columns() { return storage::run_columns(); }
 
 // A parsed filter as the emitter writes it: SQL and the named values to bind.
 struct Emitted {
@@ -155,7 +133,7 @@ TEST(FilterSql, NestedMix) {
       "not (location eq 'Oslo' or (speed ge 2.5 and not (temperature_max lt -3.5))) "
       "or result_id eq 7");
   EXPECT_EQ(f.sql,
-            "((NOT ((r.location = :f0) OR ((r.speed >= :f1) AND (NOT (c.temperature_max < "
+            "((NOT ((r.location = :f0) OR ((r.speed >= :f1) AND (NOT (r.temperature_max < "
             ":f2))))) OR (r.result_id = :f3))");
   EXPECT_EQ(f.params, (Params{{"f0", std::string("Oslo")},
                               {"f1", 2.5},
@@ -623,7 +601,7 @@ TEST(SchemaTest, FindIsExact) {
   EXPECT_EQ(runs().find("Speed"), nullptr);
   EXPECT_EQ(runs().find("spee"), nullptr);
   EXPECT_EQ(runs().find(""), nullptr);
-  EXPECT_EQ(runs().fields().size(), 8u);
+  EXPECT_EQ(runs().fields().size(), 13u);
 }
 
 TEST(SchemaTest, RejectsBadDefinitions) {
@@ -669,7 +647,7 @@ TEST(Sort, Compiles) {
   EXPECT_EQ(sort("speed"), "r.speed ASC, r.result_id ASC");
   EXPECT_EQ(sort("+speed"), "r.speed ASC, r.result_id ASC");
   EXPECT_EQ(sort(" -date , distance "), "r.date DESC, r.distance ASC, r.result_id ASC");
-  EXPECT_EQ(sort("-temperature_max"), "c.temperature_max DESC, r.result_id ASC");
+  EXPECT_EQ(sort("-temperature_max"), "r.temperature_max DESC, r.result_id ASC");
 }
 
 TEST(Sort, IdIsNotRepeated) {
@@ -682,7 +660,7 @@ TEST(Sort, Default) {
   EXPECT_EQ(sort(""), "r.date ASC, r.result_id ASC");
   EXPECT_EQ(sort("", "-date"), "r.date DESC, r.result_id ASC");
   EXPECT_EQ(sort("", ""), "r.result_id ASC");
-  const storage::ColumnMap no_tie_break(run_column_list(), "");
+  const storage::ColumnMap no_tie_break({{"date", "r.date"}}, "");
   EXPECT_EQ(storage::order_by_sql(parse_sort("", runs(), ""), no_tie_break), "");
   EXPECT_EQ(storage::order_by_sql(parse_sort("date", runs(), ""), no_tie_break), "r.date ASC");
   EXPECT_THROW(sort("", "nope"), std::invalid_argument);

@@ -1,16 +1,15 @@
 // Importing a file's runs (runs/run_import): checks, bounded concurrent weather
 // lookups, and all or nothing, over a real SQLite database and a fake provider.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
 #include "common/errors.h"
 #include "runs/run_import.h"
 #include "runs/run_service.h"
+#include "service_fixture.h"
 
 using namespace jogtrack;
 using namespace jogtrack::runs;
@@ -38,35 +37,11 @@ class CountingProvider : public weather::WeatherProvider {
   std::optional<double> fail_at_latitude;
 };
 
-class RunImportTest : public ::testing::Test {
+class RunImportTest : public RunServiceFixture<CountingProvider> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("jt_import_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_ = storage::open_database("sqlite:" + (dir_ / "t.db").string(), 2, 0, nullptr);
-    users_ = storage::sql_user_store(*db_);
-    runs_ = storage::sql_run_store(*db_);
-    weather_cache_ = storage::sql_weather_cache(*db_);
-    weather_ = std::make_unique<weather::CachedWeather>(provider_, *weather_cache_, stats_);
-    service_ = std::make_unique<RunService>(*runs_, *users_, *weather_);
-    storage::NewUser u;
-    u.username = u.username_key = "alice";
-    u.scopes = {"user"};
-    u.role = "user";
-    u.password_hash = "x";
-    alice_ = users::Caller{users_->create(u).user_id, "alice", {"user"}, "user"};
-  }
-  void TearDown() override {
-    service_.reset();
-    weather_.reset();
-    weather_cache_.reset();
-    runs_.reset();
-    users_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    RunServiceFixture::SetUp();
+    alice_ = make_user("alice", {"user"});
   }
 
   static imports::ImportedRun run(const char* date, double lat, std::int64_t distance = 3000) {
@@ -90,15 +65,6 @@ class RunImportTest : public ::testing::Test {
 
   Days today() const { return *parse_date("2026-01-01"); }
 
-  std::filesystem::path dir_;
-  CountingProvider provider_;
-  weather::WeatherStats stats_;
-  std::shared_ptr<storage::Database> db_;
-  std::unique_ptr<storage::UserStore> users_;
-  std::unique_ptr<storage::RunStore> runs_;
-  std::unique_ptr<weather::WeatherCacheStore> weather_cache_;
-  std::unique_ptr<weather::CachedWeather> weather_;
-  std::unique_ptr<RunService> service_;
   users::Caller alice_;
 };
 

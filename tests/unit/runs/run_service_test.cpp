@@ -1,14 +1,13 @@
 // RunService over a real SQLite database (SociRunStore) and a fake weather provider.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
 #include "common/errors.h"
 #include "runs/run_service.h"
+#include "service_fixture.h"
 
 using namespace jogtrack;
 using namespace jogtrack::runs;
@@ -38,43 +37,14 @@ class FakeProvider : public weather::WeatherProvider {
   std::chrono::milliseconds delay{0};
 };
 
-class RunServiceTest : public ::testing::Test {
+class RunServiceTest : public RunServiceFixture<FakeProvider> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("jt_runs_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_ = storage::open_database("sqlite:" + (dir_ / "t.db").string(), 2, 0, nullptr);
-    users_ = storage::sql_user_store(*db_);
-    runs_ = storage::sql_run_store(*db_);
-    weather_cache_ = storage::sql_weather_cache(*db_);
-    weather_ = std::make_unique<weather::CachedWeather>(provider_, *weather_cache_, stats_);
-    service_ = std::make_unique<RunService>(*runs_, *users_, *weather_);
+    RunServiceFixture::SetUp();
     alice_ = make_user("alice", {"user"});
     bob_ = make_user("bob", {"user"});
     manager_ = make_user("manny", {"user", "manager"});
     admin_ = make_user("root", {"user", "admin"});
-  }
-  void TearDown() override {
-    service_.reset();
-    weather_.reset();
-    weather_cache_.reset();
-    runs_.reset();
-    users_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  users::Caller make_user(const std::string& name, std::vector<std::string> scopes) {
-    storage::NewUser u;
-    u.username = u.username_key = name;
-    u.scopes = scopes;
-    u.role = scopes.back();
-    u.password_hash = "x";
-    const auto record = users_->create(u);
-    return users::Caller{record.user_id, name, scopes, u.role};
   }
 
   NewRun run(const char* date, std::int64_t distance, std::int64_t time, const char* location = "32.0853 34.7818") {
@@ -114,15 +84,6 @@ class RunServiceTest : public ::testing::Test {
     return q;
   }
 
-  std::filesystem::path dir_;
-  std::shared_ptr<storage::Database> db_;
-  std::unique_ptr<storage::UserStore> users_;
-  std::unique_ptr<storage::RunStore> runs_;
-  std::unique_ptr<weather::WeatherCacheStore> weather_cache_;
-  FakeProvider provider_;
-  weather::WeatherStats stats_;
-  std::unique_ptr<weather::CachedWeather> weather_;
-  std::unique_ptr<RunService> service_;
   users::Caller alice_, bob_, manager_, admin_;
 };
 

@@ -19,47 +19,23 @@
 namespace jogtrack::storage {
 namespace {
 
-using test_env::env;
 using test_env::random_hex;
 
 constexpr std::size_t kThreads = 8;
 constexpr std::int64_t kTtl = 86400, kStale = 120;
 
-struct Backend {
-  std::unique_ptr<Database> db;
-  std::unique_ptr<Database> admin;
-  std::string pg_name;
-  std::unique_ptr<RedisPool> redis;
+struct Backend : test_env::ScratchBackend {
   std::unique_ptr<IdempotencyStore> store;
-
-  ~Backend() {
-    store.reset();
-    db.reset();
-    if (admin) admin->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name; });
-  }
 };
 
 std::unique_ptr<Backend> open_backend(const std::string& kind) {
   auto b = std::make_unique<Backend>();
-  if (kind == "sqlite") {
-    b->db = std::make_unique<Database>("sqlite:" + ::testing::TempDir() + "/idem_" + random_hex() + ".db", kThreads);
-  } else if (kind == "postgres") {
-    const std::string base = env("JOGTRACK_TEST_PG_URL");
-    // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
-    if (base.empty()) throw std::runtime_error("JOGTRACK_TEST_PG_URL not set");
-    b->admin = std::make_unique<Database>(base + "/postgres", 1);
-    b->pg_name = "jt_idem_" + random_hex();
-    b->admin->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + b->pg_name; });
-    b->db = std::make_unique<Database>(base + "/" + b->pg_name, kThreads);
-  } else {
-    const std::string base = env("JOGTRACK_TEST_REDIS_URL");
-    if (base.empty()) throw std::runtime_error("JOGTRACK_TEST_REDIS_URL not set");
-    b->redis = std::make_unique<RedisPool>(base + "/0", kThreads);
+  b->open(kind, "idem", kThreads);
+  if (b->redis) {
     b->store = std::make_unique<RedisIdempotencyStore>(*b->redis);
-    return b;
+  } else {
+    b->store = std::make_unique<SociIdempotencyStore>(*b->db);
   }
-  b->db->migrate();
-  b->store = std::make_unique<SociIdempotencyStore>(*b->db);
   return b;
 }
 

@@ -3,6 +3,7 @@
 // backend tests run it on both), and the count cache.
 #include <gtest/gtest.h>
 
+#include "list_requests.h"
 #include "storage/count_cache.h"
 #include "storage/list_queries.h"
 #include "storage/list_sql.h"
@@ -10,39 +11,9 @@
 namespace jogtrack::storage {
 namespace {
 
-using filter::FieldType;
 using Params = std::vector<std::pair<std::string, SqlValue>>;
 
-// Field names as the services' schemas spell them (only names and types matter here).
-const filter::Schema& runs() {
-  static const filter::Schema s({{"result_id", FieldType::Integer},
-                                 {"user_id", FieldType::Integer},
-                                 {"date", FieldType::Date},
-                                 {"distance", FieldType::Integer},
-                                 {"created_at", FieldType::Timestamp}});
-  return s;
-}
-const filter::Schema& weeks() {
-  static const filter::Schema s({{"week", FieldType::Integer},
-                                 {"runs", FieldType::Integer},
-                                 {"total_distance", FieldType::Integer},
-                                 {"total_time", FieldType::Integer},
-                                 {"average_speed", FieldType::Real},
-                                 {"average_distance", FieldType::Real}});
-  return s;
-}
-const filter::Schema& users() {
-  static const filter::Schema s({{"user_id", FieldType::Integer}, {"role", FieldType::Text}});
-  return s;
-}
-
-ListRequest request(const filter::Schema& schema, std::string_view filter, std::string_view sort,
-                    std::string_view default_sort, const filter::Schema* sort_schema = nullptr) {
-  ListRequest r;
-  if (!filter.empty()) r.filter = filter::parse_filter(filter, schema);
-  r.sort = filter::parse_sort(sort, sort_schema ? *sort_schema : schema, default_sort);
-  return r;
-}
+using namespace test_lists;
 
 Params params_of(const ListRequest& r) {
   std::vector<SqlValue> values;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "common/dates.h"
+#include "list_requests.h"
+#include "storage/count_caching_run_store.h"
 #include "storage/database.h"
 #include "storage/run_store.h"
 #include "storage/user_store.h"
@@ -13,58 +15,15 @@
 namespace jogtrack::storage {
 namespace {
 
-using filter::FieldType;
-using test_env::env;
-using test_env::random_hex;
 
-const filter::Schema& runs() {
-  static const filter::Schema s({{"distance", FieldType::Integer},
-                                 {"date", FieldType::Date},
-                                 {"created_at", FieldType::Timestamp},
-                                 {"speed", FieldType::Real}});
-  return s;
-}
-const filter::Schema& weeks() {
-  static const filter::Schema s({{"week", FieldType::Integer}, {"total_distance", FieldType::Integer}});
-  return s;
-}
-const filter::Schema& users() {
-  static const filter::Schema s({{"user_id", FieldType::Integer}, {"role", FieldType::Text}});
-  return s;
-}
-
-ListRequest request(const filter::Schema& schema, std::string_view filter, std::string_view sort,
-                    std::string_view default_sort, const filter::Schema* sort_schema = nullptr) {
-  ListRequest r;
-  if (!filter.empty()) r.filter = filter::parse_filter(filter, schema);
-  r.sort = filter::parse_sort(sort, sort_schema ? *sort_schema : schema, default_sort);
-  r.count = 100;
-  return r;
-}
+using namespace test_lists;
 
 class ListStores : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<Database>("sqlite:" + ::testing::TempDir() + "/lists_" + random_hex() + ".db", 2);
-    } else {
-      const std::string base = env("JOGTRACK_TEST_PG_URL");
-      // scripts/test.sh starts PostgreSQL for these; without it they fail, never skip.
-      ASSERT_FALSE(base.empty()) << "JOGTRACK_TEST_PG_URL not set";
-      admin_ = std::make_unique<Database>(base + "/postgres", 1);
-      pg_name_ = "jt_lists_" + random_hex();
-      admin_->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + pg_name_; });
-      db_ = std::make_unique<Database>(base + "/" + pg_name_, 2);
-    }
-    db_->migrate();
-    users_ = std::make_unique<SociUserStore>(*db_);
-    runs_ = std::make_unique<SociRunStore>(*db_);
-  }
-  void TearDown() override {
-    runs_.reset();
-    users_.reset();
-    db_.reset();
-    if (admin_) admin_->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name_; });
+    ASSERT_NO_THROW(backend_.open(GetParam(), "lists", 2));
+    users_ = std::make_unique<SociUserStore>(*backend_.db);
+    runs_ = std::make_unique<SociRunStore>(*backend_.db);
   }
 
   std::int64_t add_user(const std::string& name, const std::string& role) {
@@ -84,8 +43,7 @@ class ListStores : public ::testing::TestWithParam<std::string> {
     runs_->create(v, Deadline::never());
   }
 
-  std::unique_ptr<Database> admin_, db_;
-  std::string pg_name_;
+  test_env::ScratchBackend backend_;  // destroyed last: the stores below use its database
   std::unique_ptr<SociUserStore> users_;
   std::unique_ptr<SociRunStore> runs_;
 };
@@ -140,6 +98,29 @@ TEST_P(ListStores, SameAnswersOnBothDialects) {
   EXPECT_EQ(users_->list(request(users(), "user_id eq " + std::to_string(bob), "", "user_id"), std::string("user"))
                 .total,
             0);
+}
+
+// Another instance on the same database with its own count cache: the
+// runs_version it reads on the page's connection moves with every write made
+// here, so its cached totals never go stale.
+TEST_P(ListStores, CachedTotalsFollowWritesOfAnotherInstance) {
+  const auto alice = add_user("alice", "user");
+  add_run(alice, "2021-01-04", 1500, 600);
+  Database other_db(backend_.url, 1);
+  const auto other = count_caching_run_store(std::make_unique<SociRunStore>(other_db));
+  const auto long_runs = request(runs(), "distance gt 1000", "", "date");
+  EXPECT_EQ(other->list(alice, long_runs).total, 1);
+  EXPECT_EQ(other->list(alice, long_runs).total, 1);  // from the cache
+  add_run(alice, "2021-01-05", 2000, 600);
+  auto page = other->list(alice, long_runs);
+  EXPECT_EQ(page.total, 2);
+  EXPECT_EQ(page.items.size(), 2u);
+  add_run(alice, "2021-01-06", 500, 600);  // not matched, still a new version
+  EXPECT_EQ(other->list(alice, long_runs).total, 2);
+  EXPECT_EQ(other->list(alice, request(runs(), "", "", "date")).total, 3);
+  // A deleted owner has no visible runs, whatever was cached.
+  EXPECT_TRUE(users_->remove(alice, alice, {}));
+  EXPECT_EQ(other->list(alice, long_runs).total, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ListStores, ::testing::Values("sqlite", "postgres"),
