@@ -93,12 +93,13 @@ std::vector<storage::RunRecord> sample_page() {
     storage::RunRecord r;
     r.result_id = 100'000 + i;
     r.user_id = 2;
-    r.date = "2019-05-0" + std::to_string(i % 9 + 1);
+    r.date = *parse_date("2019-05-0" + std::to_string(i % 9 + 1));
     r.distance = 5000 + 731 * i;
     r.time = 1500 + 97 * i;
     r.speed = static_cast<double>(r.distance) / static_cast<double>(r.time);
     r.location = "52.5145 13.3501";
-    r.condition_json = weather::condition_to_json(sample_condition(i));
+    r.where = {52.5145, 13.3501};
+    r.condition = sample_condition(i);
     r.created_at = "2026-11-28T15:31:34Z";
     r.updated_at = "2026-11-28T15:31:34Z";
     runs.push_back(std::move(r));
@@ -128,6 +129,20 @@ void BM_ConditionToJson(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ConditionToJson);
+
+// What typing ten stored conditions costs (StoredCondition::typed(): each row of
+// a CSV export, an update that keeps its condition; a list page never does it).
+void BM_ReadStoredConditions10(benchmark::State& state) {
+  std::vector<std::string> stored;
+  for (int i = 0; i < 10; ++i) stored.push_back(weather::condition_to_json(sample_condition(i)));
+  for (auto _ : state) {
+    for (const auto& text : stored) {
+      auto condition = weather::stored_condition_from_json(text);
+      benchmark::DoNotOptimize(condition);
+    }
+  }
+}
+BENCHMARK(BM_ReadStoredConditions10);
 
 // Request-body parsing for POST /results.
 void BM_ParseNewRun(benchmark::State& state) {

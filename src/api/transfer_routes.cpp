@@ -50,11 +50,15 @@ std::optional<double> finite(const std::optional<double>& v) {
 }
 
 void append_run(std::string& out, const storage::RunRecord& run) {
-  // Imported legacy runs (import-seed) carry no Open-Meteo fields: their cells stay empty.
-  const auto condition = weather::condition_from_json(run.condition_json).value_or(weather::Condition{});
+  // Imported legacy runs (import-seed) carry no Open-Meteo fields: their cells
+  // stay empty, as do those of a condition that does not read back.
+  static const weather::Condition none;
+  const weather::Condition* typed = run.condition.typed();
+  const weather::Condition& condition = typed != nullptr ? *typed : none;
+  const std::string date = format_date(run.date);
   imports::ExportRow row;
   row.result_id = run.result_id;
-  row.date = run.date;
+  row.date = date;
   row.distance = run.distance;
   row.time = run.time;
   row.location = run.location;

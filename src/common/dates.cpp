@@ -32,6 +32,18 @@ std::optional<Days> parse_date(std::string_view text) {
 
 std::string format_date(Days value) {
   year_month_day ymd{value};
+  const int y = static_cast<int>(ymd.year());
+  if (y >= 0 && y <= 9999) {
+    // Every stored date, digit by digit: run lists render one per row, and snprintf costs 5x more.
+    std::string text = "0000-00-00";
+    const auto put = [&text](std::size_t end, unsigned value) {
+      for (std::size_t i = end; value != 0; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
+    };
+    put(4, static_cast<unsigned>(y));
+    put(7, static_cast<unsigned>(ymd.month()));
+    put(10, static_cast<unsigned>(ymd.day()));
+    return text;
+  }
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));

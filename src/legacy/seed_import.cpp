@@ -89,34 +89,23 @@ std::string legacy_condition_json(const std::string& stored) {
   rapidjson::Document legacy;
   legacy.Parse(stored.c_str(), stored.size());
   const bool is_json = !legacy.HasParseError();
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("provider");
-  w.String("darksky");
-  w.Key("summary");
-  const rapidjson::Value* summary = nullptr;
+  // A condition like any other (one writer of the stored shape): its Open-Meteo
+  // values stay null, Dark Sky's data is kept whole under "legacy".
+  weather::Condition condition;
+  condition.provider = "darksky";
   if (is_json && legacy.IsObject()) {
     const auto it = legacy.FindMember("summary");
-    if (it != legacy.MemberEnd() && it->value.IsString()) summary = &it->value;
+    if (it != legacy.MemberEnd() && it->value.IsString())
+      condition.summary.assign(it->value.GetString(), it->value.GetStringLength());
   }
-  if (summary)
-    w.String(summary->GetString(), summary->GetStringLength());
-  else
-    w.String("");
-  for (const char* key : {"weather_code", "temperature_max", "temperature_min", "apparent_temperature_max",
-                          "apparent_temperature_min", "precipitation_sum", "rain_sum", "snowfall_sum",
-                          "wind_speed_max", "wind_gusts_max", "wind_direction_dominant", "sunrise", "sunset"}) {
-    w.Key(key);
-    w.Null();
-  }
-  w.Key("legacy");
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   if (is_json)
     legacy.Accept(w);
   else
     w.String(stored.c_str(), static_cast<rapidjson::SizeType>(stored.size()));  // the original's Python dict repr
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  condition.legacy = std::string(buf.GetString(), buf.GetSize());
+  return weather::condition_to_json(condition);
 }
 
 SourceData read_source(const std::string& path) {

@@ -8,13 +8,6 @@ namespace {
 
 [[noreturn]] void run_not_found() { throw ApiError(ErrorKind::NotFound, "no such run"); }
 
-weather::Condition stored_condition(const storage::RunRecord& run) {
-  auto condition = weather::condition_from_json(run.condition_json);
-  // The column is only ever written from condition_to_json; anything else is corruption.
-  if (!condition) throw std::runtime_error("run " + std::to_string(run.result_id) + " has an unreadable condition");
-  return *condition;
-}
-
 }  // namespace
 
 std::int64_t resolve_owner(storage::UserStore& user_store, const users::Caller& caller,
@@ -27,16 +20,16 @@ std::int64_t resolve_owner(storage::UserStore& user_store, const users::Caller& 
 }
 
 storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t distance, std::int64_t time,
-                                   std::string location, weather::Location where, weather::Condition condition) {
+                                   std::string location, weather::Location where,
+                                   weather::StoredCondition condition) {
   storage::RunValues v;
   v.user_id = user_id;
-  v.date = format_date(date);
+  v.date = date;
   v.distance = distance;
   v.time = time;
   v.speed = time > 0 ? static_cast<double>(distance) / static_cast<double>(time) : 0.0;
   v.location = std::move(location);
-  v.latitude = where.latitude;
-  v.longitude = where.longitude;
+  v.where = where;
   v.condition = std::move(condition);
   const IsoWeek week = iso_week(date);
   v.iso_year = week.year;
@@ -81,14 +74,13 @@ storage::RunRecord RunService::update(const users::Caller& caller, std::int64_t 
   check.enforce(current.version);  // before a weather lookup that would be wasted
   if (patch.empty()) return current;
 
-  const Days old_date = *parse_date(current.date);
-  const auto old_where = weather::parse_location(current.location);
-  if (!old_where) throw std::runtime_error("run " + std::to_string(result_id) + " has an unreadable location");
-
-  const Days date = patch.date.value_or(old_date);
-  const weather::Location where = patch.where.value_or(*old_where);
-  const bool moved = where.latitude != old_where->latitude || where.longitude != old_where->longitude;
-  weather::Condition condition = (date != old_date || moved) ? weather_.lookup(date, where) : stored_condition(current);
+  const Days date = patch.date.value_or(current.date);
+  const weather::Location where = patch.where.value_or(current.where);
+  const bool look_up = date != current.date || where != current.where;
+  // The stored condition is written again: it must read back (its filterable values fill their columns).
+  if (!look_up && current.condition.typed() == nullptr)
+    throw std::runtime_error("run " + std::to_string(result_id) + " has an unreadable condition");
+  weather::StoredCondition condition = look_up ? weather_.lookup(date, where) : current.condition;
 
   auto values = make_run_values(current.user_id, date, patch.distance.value_or(current.distance),
                                 patch.time.value_or(current.time), patch.location.value_or(current.location), where,

@@ -63,7 +63,9 @@ class RunService {
 
 // The stored columns for a run: the one place its derived values (speed in
 // m/s, ISO year and week) are computed.
+// `condition`: a looked-up Condition converts (encoded once), an unchanged run's is carried over.
 storage::RunValues make_run_values(std::int64_t user_id, Days date, std::int64_t distance, std::int64_t time,
-                                   std::string location, weather::Location where, weather::Condition condition);
+                                   std::string location, weather::Location where,
+                                   weather::StoredCondition condition);
 
 }  // namespace jogtrack::runs

@@ -57,12 +57,17 @@ struct FilteredQuery final : CachedStatement {
     // Same types as when bound (they are part of the shape), so assigning
     // keeps every bound address.
     for (std::size_t i = 0; i < params.size(); ++i) params[i].second = values[i];
+    // Also when each() throws (a row that does not read back): no statement is left open mid-fetch.
+    struct Finish {
+      soci::statement& st;
+      Dialect dialect;
+      ~Finish() { finish_cached(st, dialect); }
+    } finish{st, dialect};
     if (st.execute(true)) {
       do {
         each(row);
       } while (st.fetch());
     }
-    finish_cached(st, dialect);
   }
 };
 

@@ -95,8 +95,7 @@ VersionedRunPage SociRunStore::list_versioned(std::int64_t owner_id, const ListR
         [&](std::vector<RunRecord>& items) {
           run_filtered<RunRow>(
               db_, sql, "list page", true, true, shape, scope, [&] { return queries::run_page(request); },
-              // Moved out: the next fetch assigns every column again.
-              [&](RunRow& row) { items.push_back(std::move(row.record)); });
+              [&](RunRow& row) { items.push_back(row.take()); });
         });
   });
 }

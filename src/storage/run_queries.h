@@ -8,8 +8,8 @@ namespace jogtrack::storage::queries {
 // The columns of a run row, in the order RunRow binds them (a macro only so
 // that kFindLiveRun is one constant spelled with the same text).
 #define JT_RUN_COLUMNS                                                                                      \
-  "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.condition, r.created_at, " \
-  "r.updated_at, r.version"
+  "r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, r.latitude, r.longitude, "    \
+  "r.condition, r.iso_year, r.iso_week, r.created_at, r.updated_at, r.version"
 #define JT_LIVE_RUNS " FROM runs r JOIN users u ON u.user_id = r.user_id AND u.deleted_at IS NULL "
 inline constexpr const char* kRunColumns = JT_RUN_COLUMNS;
 // Only runs whose owner is a live account (runs of deleted users are invisible everywhere).

@@ -50,10 +50,10 @@ std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long r
   auto& q = db.prepared<FindRunVars>(sql, queries::kFindLiveRun);
   q.vars.id = result_id;
   q.st.execute(true);
-  std::optional<RunRecord> found;
-  if (q.st.got_data()) found = std::move(q.vars.row.record);  // the next execute assigns every column again
+  const bool found = q.st.got_data();
   finish_cached(q.st, db.dialect());
-  return found;
+  if (!found) return std::nullopt;
+  return q.vars.row.take();  // after the reset: an unreadable row leaves no statement open
 }
 
 }  // namespace

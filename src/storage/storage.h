@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/dates.h"
 #include "common/deadline.h"
 #include "common/errors.h"
 #include "filter/filter.h"
@@ -185,34 +186,31 @@ class IdempotencyStore {
 };
 
 // ---- runs ----------------------------------------------------------------
-struct RunRecord {
-  std::int64_t result_id = 0;
+// Everything stored for a run, typed: the caller computes the derived values
+// (speed, ISO week: runs::make_run_values is the one place). Storage converts
+// the text columns at the row (run_rows.h); the condition stays its stored
+// text until someone asks for its typed value (weather::StoredCondition).
+struct RunValues {
   std::int64_t user_id = 0;
-  std::string date;
+  Days date{};
   std::int64_t distance = 0;
   std::int64_t time = 0;
-  double speed = 0;
-  std::string location;
-  std::string condition_json;
+  double speed = 0;           // m/s
+  std::string location;       // as the user wrote it (rendered as given)
+  weather::Location where{};  // the coordinates it names (the latitude/longitude columns)
+  weather::StoredCondition condition;
+  int iso_year = 0;
+  int iso_week = 0;
+  bool operator==(const RunValues&) const = default;
+};
+
+// A stored run: its values as written, and what the store adds.
+struct RunRecord : RunValues {
+  std::int64_t result_id = 0;
   std::string created_at;
   std::string updated_at;
   std::int64_t version = 1;  // bumped by every write to the row (the ETag)
-};
-
-// Everything stored for a run: the caller computes the derived columns
-// (speed, ISO week: runs::make_run_values is the one place).
-struct RunValues {
-  std::int64_t user_id = 0;
-  std::string date;
-  std::int64_t distance = 0;
-  std::int64_t time = 0;
-  double speed = 0;  // m/s
-  std::string location;
-  double latitude = 0;
-  double longitude = 0;
-  weather::Condition condition;
-  int iso_year = 0;
-  int iso_week = 0;
+  bool operator==(const RunRecord&) const = default;
 };
 
 struct WeekRow {

@@ -1,9 +1,9 @@
+// Writing a condition (reading it back: condition_reader.cpp; keeping it as stored: stored_condition.cpp).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
 
-#include "weather/json_util.h"
 #include "weather/weather.h"
 
 namespace jogtrack::weather {
@@ -74,29 +74,6 @@ void write_opt(Writer& w, std::string_view key, const std::optional<std::string>
     w.Null();
 }
 
-// Each reader returns false when the member exists with the wrong type.
-bool read_opt(const rapidjson::Value& obj, const char* key, std::optional<double>& out) {
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || it->value.IsNull()) return true;
-  if (!it->value.IsNumber()) return false;
-  out = it->value.GetDouble();
-  return true;
-}
-bool read_opt(const rapidjson::Value& obj, const char* key, std::optional<int>& out) {
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || it->value.IsNull()) return true;
-  if (!it->value.IsInt()) return false;
-  out = it->value.GetInt();
-  return true;
-}
-bool read_opt(const rapidjson::Value& obj, const char* key, std::optional<std::string>& out) {
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || it->value.IsNull()) return true;
-  if (!it->value.IsString()) return false;
-  out = std::string(it->value.GetString(), it->value.GetStringLength());
-  return true;
-}
-
 }  // namespace
 
 std::string condition_to_json(const Condition& c) {
@@ -126,39 +103,6 @@ std::string condition_to_json(const Condition& c) {
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::optional<Condition> condition_from_json(std::string_view json) {
-  rapidjson::Document doc;
-  if (!detail::parse_json(doc, json) || !doc.IsObject()) return std::nullopt;
-  Condition c;
-  std::optional<std::string> provider, summary;
-  const bool ok =
-      read_opt(doc, "provider", provider) && read_opt(doc, "summary", summary) &&
-      read_opt(doc, "weather_code", c.weather_code) &&
-      read_opt(doc, "temperature_max", c.temperature_max) &&
-      read_opt(doc, "temperature_min", c.temperature_min) &&
-      read_opt(doc, "apparent_temperature_max", c.apparent_temperature_max) &&
-      read_opt(doc, "apparent_temperature_min", c.apparent_temperature_min) &&
-      read_opt(doc, "precipitation_sum", c.precipitation_sum) &&
-      read_opt(doc, "rain_sum", c.rain_sum) && read_opt(doc, "snowfall_sum", c.snowfall_sum) &&
-      read_opt(doc, "wind_speed_max", c.wind_speed_max) &&
-      read_opt(doc, "wind_gusts_max", c.wind_gusts_max) &&
-      read_opt(doc, "wind_direction_dominant", c.wind_direction_dominant) &&
-      read_opt(doc, "sunrise", c.sunrise) && read_opt(doc, "sunset", c.sunset);
-  if (!ok) return std::nullopt;
-  if (const auto legacy = doc.FindMember("legacy"); legacy != doc.MemberEnd()) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    legacy->value.Accept(w);
-    c.legacy = std::string(buf.GetString(), buf.GetSize());
-  }
-  if (provider) c.provider = std::move(*provider);
-  if (summary)
-    c.summary = std::move(*summary);
-  else if (c.weather_code)
-    c.summary = std::string(wmo_summary(*c.weather_code));
-  return c;
 }
 
 }  // namespace jogtrack::weather

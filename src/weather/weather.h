@@ -23,6 +23,7 @@ namespace jogtrack::weather {
 struct Location {
   double latitude;
   double longitude;
+  bool operator==(const Location&) const = default;
 };
 
 // Parses the seed's "LAT LON" location string.
@@ -48,6 +49,7 @@ struct Condition {
   // Sky data as JSON text, carried through unchanged (also when such a run is
   // changed without a new lookup) under the key "legacy".
   std::optional<std::string> legacy;
+  bool operator==(const Condition&) const = default;
 };
 
 // Compact JSON object with exactly the SPEC keys, in SPEC order:
@@ -58,11 +60,46 @@ struct Condition {
 // condition adds "legacy" last, its JSON text as it is.
 std::string condition_to_json(const Condition&);
 // Inverse of condition_to_json. Missing keys read as null, unknown keys are
-// ignored ("legacy" is kept as its JSON text); returns nullopt for invalid
-// JSON, a non-object, or a known key of the wrong type (e.g. a string
-// temperature, a non-integer weather_code). A missing
-// "provider" reads as "open-meteo"; a missing "summary" is derived from the code.
+// ignored, of a repeated key the first counts ("legacy" is kept as the exact
+// text of its value); returns nullopt for invalid JSON, a non-object, or a
+// known key of the wrong type (e.g. a string temperature, a non-integer
+// weather_code). A missing "provider" reads as "open-meteo"; a missing
+// "summary" is derived from the code.
 std::optional<Condition> condition_from_json(std::string_view json);
+// The same for the text this program stored itself (a run's condition
+// column): its UTF-8 is not checked again, so what import-seed carried over
+// unchecked from the original system reads back, and is written out, exactly
+// as it was stored (as it always was), instead of failing the run.
+std::optional<Condition> stored_condition_from_json(std::string_view json);
+
+// A run's condition as stored: its canonical JSON text (condition_to_json's),
+// which storage writes to the column and the API sends as it is, and the
+// typed Condition, decoded from that text only when asked for, then kept.
+// Reading a list page decodes nothing: decoding and writing conditions field
+// by field would cost a third of the page (docs/architecture.md).
+class StoredCondition {
+ public:
+  StoredCondition();  // Condition{}
+  // Encodes once. Implicit: a looked-up Condition is stored as it is.
+  StoredCondition(const Condition& typed);
+  // A column's text as read: nothing is parsed until typed() is called.
+  static StoredCondition from_json(std::string json);
+
+  const std::string& json() const { return json_; }
+  // json() decoded (stored_condition_from_json) on first use and kept; nullptr
+  // when the text does not read as a condition (corruption). Not for a first
+  // use from several threads at once (a record belongs to one request).
+  const Condition* typed() const;
+
+  bool operator==(const StoredCondition& other) const { return json_ == other.json_; }
+
+ private:
+  struct AsStored {};
+  StoredCondition(AsStored, std::string json);
+  std::string json_;
+  mutable std::optional<Condition> typed_;
+  mutable bool decoded_ = false;
+};
 
 // WMO 4677 weather interpretation codes as Open-Meteo documents them; unknown -> "".
 std::string_view wmo_summary(int code);

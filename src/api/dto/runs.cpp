@@ -11,7 +11,7 @@ void write_run(JsonWriter& w, const storage::RunRecord& run) {
   w.PlainKey("user_id");
   w.Int64(run.user_id);
   w.PlainKey("date");
-  w.PlainString(run.date);
+  w.PlainString(format_date(run.date));
   w.PlainKey("distance");
   w.Int64(run.distance);
   w.PlainKey("time");
@@ -21,8 +21,8 @@ void write_run(JsonWriter& w, const storage::RunRecord& run) {
   w.PlainKey("speed");
   w.Double(run.speed);
   w.PlainKey("condition");
-  // Stored as condition_to_json wrote it: a complete JSON object.
-  w.RawJson(run.condition_json, rapidjson::kObjectType);
+  // As stored (condition_to_json's text): a list page decodes no condition.
+  w.RawJson(run.condition.json(), rapidjson::kObjectType);
   w.PlainKey("created_at");
   w.PlainString(run.created_at);
   w.PlainKey("updated_at");

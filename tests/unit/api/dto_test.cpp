@@ -85,17 +85,26 @@ TEST(RunDto, EmbedsTheStoredCondition) {
   storage::RunRecord run;
   run.result_id = 3;
   run.user_id = 7;
-  run.date = "2015-06-01";
+  run.date = *parse_date("2015-06-01");
   run.distance = 5000;
   run.time = 1500;
   run.location = "1.5 2.5";
   run.speed = 5000.0 / 1500.0;
-  run.condition_json = R"({"summary":"Clear sky"})";
+  // As the column holds it: written as it is, never decoded.
+  run.condition = weather::StoredCondition::from_json(R"({"summary":"Clear sky"})");
   run.created_at = run.updated_at = "2024-01-02T03:04:05Z";
   const std::string json = run_json(run);
-  EXPECT_NE(json.find(R"("condition":{"summary":"Clear sky"})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("condition":{"summary":"Clear sky"},"created_at")"), std::string::npos) << json;
   EXPECT_EQ(json.rfind(R"({"result_id":3,"user_id":7,"date":"2015-06-01","distance":5000,"time":1500,)", 0), 0u);
   EXPECT_EQ(runs_json({run}), "[" + json + "]");
+  // A new run's condition: the text condition_to_json writes (and the column then holds).
+  weather::Condition looked_up;
+  looked_up.summary = "Clear sky";
+  looked_up.weather_code = 0;
+  looked_up.temperature_max = 17.5;
+  run.condition = looked_up;
+  EXPECT_NE(run_json(run).find(R"("condition":)" + weather::condition_to_json(looked_up) + R"(,"created_at")"),
+            std::string::npos);
 }
 
 }  // namespace

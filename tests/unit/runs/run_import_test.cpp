@@ -76,6 +76,13 @@ TEST_F(RunImportTest, StoresEveryRunAndLooksUpEachPlaceAndDayOnce) {
   EXPECT_EQ(provider_.calls, 6);  // 2 days x 3 places
   EXPECT_EQ(created[7].distance, 1007);
   EXPECT_EQ(created[7].user_id, alice_.user_id);
+  // Typed as given, with each run's own day's weather (the fake answers with the latitude).
+  EXPECT_EQ(created[7].date, *parse_date("2019-05-01"));
+  EXPECT_EQ(created[7].where, (weather::Location{11.0, 10.0}));
+  ASSERT_TRUE(created[7].condition.typed());
+  EXPECT_EQ(created[7].condition.typed()->temperature_max, 11.0);
+  // What the import answers is what is stored.
+  EXPECT_EQ(service_->get(alice_, created[7].result_id), created[7]);
   EXPECT_EQ(stored(), 30);
 }
 

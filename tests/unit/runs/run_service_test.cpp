@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "runs/run_service.h"
 #include "service_fixture.h"
+#include "storage/database.h"
 
 using namespace jogtrack;
 using namespace jogtrack::runs;
@@ -91,18 +92,18 @@ TEST_F(RunServiceTest, CreateStoresDerivedValuesAndWeather) {
   const auto r = service_->create(alice_, std::nullopt, run("2017-01-01", 2000, 500), Deadline::never());
   EXPECT_GT(r.result_id, 0);
   EXPECT_EQ(r.user_id, alice_.user_id);
-  EXPECT_EQ(r.date, "2017-01-01");
+  EXPECT_EQ(r.date, day("2017-01-01"));
   EXPECT_DOUBLE_EQ(r.speed, 4.0);
   EXPECT_EQ(r.created_at, r.updated_at);
-  const auto condition = weather::condition_from_json(r.condition_json);
-  ASSERT_TRUE(condition);
+  EXPECT_EQ(r.location, "32.0853 34.7818");
+  EXPECT_EQ(r.where, (weather::Location{32.0853, 34.7818}));
   // The provider is asked with coordinates rounded to 0.01 degrees.
-  EXPECT_DOUBLE_EQ(*condition->temperature_max, 32.09);
-  EXPECT_DOUBLE_EQ(*condition->temperature_min, 34.78);
+  ASSERT_TRUE(r.condition.typed());
+  EXPECT_DOUBLE_EQ(*r.condition.typed()->temperature_max, 32.09);
+  EXPECT_DOUBLE_EQ(*r.condition.typed()->temperature_min, 34.78);
   EXPECT_EQ(provider_.calls, 1);
-  const auto again = service_->get(alice_, r.result_id);
-  EXPECT_EQ(again.condition_json, r.condition_json);
-  EXPECT_EQ(again.created_at, r.created_at);
+  // Read back, the run is the one created, every typed field equal.
+  EXPECT_EQ(service_->get(alice_, r.result_id), r);
   // Stored week: 2017-01-01 is in 2016-W52.
   const auto stored = runs_->weekly(alice_.user_id, weeks());
   ASSERT_EQ(stored.items.size(), 1u);
@@ -208,7 +209,7 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   auto u = service_->update(alice_, r.result_id, distance, Deadline::never());
   EXPECT_EQ(u.distance, 6000);
   EXPECT_DOUBLE_EQ(u.speed, 4.0);
-  EXPECT_EQ(u.condition_json, r.condition_json);
+  EXPECT_EQ(u.condition, r.condition);
   // The same coordinates written differently are the same place.
   RunPatch same_place;
   same_place.location = "32.08530 +34.7818";
@@ -225,17 +226,43 @@ TEST_F(RunServiceTest, UpdateRefetchesOnlyWhenDateOrPlaceChange) {
   EXPECT_EQ(service_->get(alice_, r.result_id).location, "32.08530 +34.7818");
   provider_.fail.reset();
   u = service_->update(alice_, r.result_id, moved, Deadline::never());
-  EXPECT_EQ(weather::condition_from_json(u.condition_json)->temperature_max, 10.0);
+  EXPECT_EQ(u.condition.typed()->temperature_max, 10.0);
+  EXPECT_EQ(u.where, (weather::Location{10, 20}));
 
   RunPatch redate;
   redate.date = day("2017-01-01");
   u = service_->update(alice_, r.result_id, redate, Deadline::never());
-  EXPECT_EQ(u.date, "2017-01-01");
+  EXPECT_EQ(u.date, day("2017-01-01"));
   EXPECT_EQ(provider_.calls, 4);
   const auto stored = runs_->weekly(alice_.user_id, weeks());
   ASSERT_EQ(stored.items.size(), 1u);
   EXPECT_EQ(stored.items[0].week, 52);
   EXPECT_EQ(service_->update(alice_, r.result_id, RunPatch{}, Deadline::never()).updated_at, u.updated_at);
+}
+
+// A stored condition is decoded only when the run is written again with it:
+// reading such a run still works (it is sent as stored); an update that keeps
+// it fails naming the run, one that looks the weather up again replaces it.
+TEST_F(RunServiceTest, AnUnreadableStoredConditionFailsOnlyAnUpdateThatKeepsIt) {
+  const auto r = service_->create(alice_, std::nullopt, run("2017-05-05", 5000, 1500), Deadline::never());
+  long long id = r.result_id;
+  db_->run("corrupt", storage::Retry::Safe,
+           [&](soci::session& sql) { sql << "UPDATE runs SET condition = 'garbage' WHERE result_id = :id", soci::use(id); });
+  EXPECT_EQ(service_->get(alice_, r.result_id).condition.json(), "garbage");
+  RunPatch distance;
+  distance.distance = 6000;
+  try {
+    service_->update(alice_, r.result_id, distance, Deadline::never());
+    ADD_FAILURE() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "run " + std::to_string(r.result_id) + " has an unreadable condition");
+  }
+  RunPatch moved;
+  moved.location = "10 20";
+  moved.where = weather::parse_location("10 20");
+  const auto u = service_->update(alice_, r.result_id, moved, Deadline::never());
+  ASSERT_TRUE(u.condition.typed());
+  EXPECT_EQ(u.condition.typed()->temperature_max, 10.0);
 }
 
 TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
@@ -271,8 +298,8 @@ TEST_F(RunServiceTest, ListAndWeeklyFilterAndPage) {
   q.filter = filter::parse_filter("distance gt 2000 or date ge 2016-01-01", run_schema(false));
   const auto page = service_->list(alice_, std::nullopt, q);
   ASSERT_EQ(page.total, 2);
-  EXPECT_EQ(page.items[0].date, "2015-01-04");
-  EXPECT_EQ(page.items[1].date, "2016-01-09");
+  EXPECT_EQ(page.items[0].date, day("2015-01-04"));
+  EXPECT_EQ(page.items[1].date, day("2016-01-09"));
   EXPECT_EQ(runs_->weekly(alice_.user_id, weeks(q.filter)).total, 2);
 
   q.filter = filter::parse_filter("precipitation eq 1.5 and wind_speed eq 12.25 and weather_code eq 61",
@@ -317,11 +344,11 @@ TEST(RunFields, AdminTableAddsUserId) {
 
 TEST(MakeRunValues, ComputesTheIsoWeekAndSpeed) {
   const auto v = make_run_values(3, day("2021-01-03"), 1000, 300, "1 2", {1, 2}, weather::Condition{});
-  EXPECT_EQ(v.date, "2021-01-03");
+  EXPECT_EQ(v.date, day("2021-01-03"));
   EXPECT_EQ(v.iso_year, 2020);
   EXPECT_EQ(v.iso_week, 53);
   EXPECT_EQ(v.user_id, 3);
-  EXPECT_DOUBLE_EQ(v.latitude, 1);
+  EXPECT_EQ(v.where, (weather::Location{1, 2}));
   EXPECT_DOUBLE_EQ(v.speed, 1000.0 / 300.0);
   // No time recorded: speed 0, never a division by zero.
   EXPECT_DOUBLE_EQ(make_run_values(3, day("2021-01-03"), 1000, 0, "1 2", {1, 2}, {}).speed, 0.0);

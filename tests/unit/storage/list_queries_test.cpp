@@ -28,7 +28,8 @@ TEST(RunListSql, UnfilteredDefaultSort) {
   EXPECT_EQ(queries::run_count(r), std::string("SELECT COUNT(*)") + kLiveRuns + "WHERE r.user_id = :owner");
   EXPECT_EQ(queries::run_page(r),
             std::string("SELECT r.result_id, r.user_id, r.date, r.distance, r.time, r.speed, r.location, "
-                        "r.condition, r.created_at, r.updated_at, r.version") +
+                        "r.latitude, r.longitude, r.condition, r.iso_year, r.iso_week, r.created_at, "
+                        "r.updated_at, r.version") +
                 kLiveRuns + "WHERE r.user_id = :owner ORDER BY r.date ASC, r.result_id ASC LIMIT :lim OFFSET :off");
   EXPECT_TRUE(params_of(r).empty());
 }

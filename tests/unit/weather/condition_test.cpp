@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <limits>
+#include <random>
 
 #include "weather/weather.h"
 
@@ -177,4 +181,157 @@ TEST(ConditionJson, LegacyDataSurvivesARoundTrip) {
   EXPECT_EQ(condition_from_json(repr)->legacy, R"("{'summary': 'Clear', 'x': None}")");
   // An Open-Meteo condition has no such key.
   EXPECT_EQ(condition_to_json(Condition{}).find("legacy"), std::string::npos);
+}
+
+// The reader is a SAX handler: it must agree with what a DOM lookup would
+// give for the shapes a DOM handles without thinking.
+TEST(ConditionJson, FromJsonTakesTheFirstOfARepeatedKeyAndSkipsNestedUnknowns) {
+  const auto c = condition_from_json(
+      R"({"x":{"temperature_max":"nested keys are not ours","y":[{"weather_code":"no"}]},)"
+      R"("temperature_max":1.5,"temperature_max":"ignored","weather_code":2147483647,"wind_direction_dominant":-2147483648,)"
+      R"("rain_sum":18446744073709551615,"snowfall_sum":-9223372036854775808,"sunrise":null,"sunrise":"later"})");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->temperature_max, 1.5);
+  EXPECT_EQ(c->weather_code, 2147483647);
+  EXPECT_EQ(c->wind_direction_dominant, -2147483648LL);
+  EXPECT_EQ(c->rain_sum, 18446744073709551615.0);  // any JSON number is a real
+  EXPECT_EQ(c->snowfall_sum, -9223372036854775808.0);
+  EXPECT_FALSE(c->sunrise);  // the first one (null) counts
+  EXPECT_EQ(c->summary, "");  // no summary and no known code
+  for (const char* json : {R"({"weather_code":2147483648})", R"({"weather_code":-2147483649})",
+                           R"({"weather_code":[61]})", R"({"temperature_max":{}})", R"({"summary":true})"}) {
+    SCOPED_TRACE(json);
+    EXPECT_FALSE(condition_from_json(json));
+  }
+}
+
+TEST(ConditionJson, LegacyIsTheExactTextOfItsValue) {
+  for (const char* legacy : {R"({"a":[1,{"b":[]}],"c":"}]\"\\"})", "[]", "[1,[2,[3]]]", "\"text\"", "12.50", "true",
+                             "null", "{}"}) {
+    SCOPED_TRACE(legacy);
+    const auto c = condition_from_json(std::string(R"({"provider":"darksky","legacy":)") + legacy + "}");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->legacy, legacy);
+  }
+  // Whitespace around the value is not part of it; a key after it is read as usual.
+  const auto c = condition_from_json("{ \"legacy\" :\n [ 1 , 2 ] \t, \"weather_code\": 3 }");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->legacy, "[ 1 , 2 ]");
+  EXPECT_EQ(c->summary, "Overcast");
+}
+
+// A run's stored condition is read without checking its UTF-8 again (what
+// import-seed carried over reads back as it was); a cached or provided one is checked.
+TEST(ConditionJson, OnlyStoredTextSkipsTheUtf8Check) {
+  const std::string json = R"({"summary":"caf)" + std::string("\xe9") + R"(","legacy":")" + std::string("\xff") + R"("})";
+  EXPECT_FALSE(condition_from_json(json));
+  const auto stored = stored_condition_from_json(json);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->summary, "caf\xe9");
+  EXPECT_EQ(stored->legacy, "\"\xff\"");
+  EXPECT_EQ(stored_condition_from_json(condition_to_json(full_condition())), full_condition());
+  EXPECT_FALSE(stored_condition_from_json("[]"));
+}
+
+// A run's stored text is read by a direct scan when it has exactly the shape
+// condition_to_json writes, else by the SAX reader: both must agree. Random
+// conditions (any finite double, escapes, non-ASCII) and near misses of the
+// shape, read both ways.
+TEST(ConditionJson, TheStoredShapeScanAgreesWithTheReader) {
+  std::mt19937_64 rng(20261130);
+  const auto any_double = [&]() -> std::optional<double> {
+    switch (rng() % 5) {
+      case 0: return std::nullopt;
+      case 1: return static_cast<double>(static_cast<int>(rng() % 2001) - 1000) / 10;  // a provider's 12.3
+      case 2: return static_cast<double>(static_cast<std::int64_t>(rng()));
+      default: {
+        double d = 0;
+        do {
+          const std::uint64_t bits = rng();
+          std::memcpy(&d, &bits, sizeof d);
+        } while (!std::isfinite(d));
+        return d;
+      }
+    }
+  };
+  const auto any_int = [&]() -> std::optional<int> {
+    if (rng() % 4 == 0) return std::nullopt;
+    return static_cast<int>(static_cast<std::uint32_t>(rng()));
+  };
+  const auto any_text = [&]() {
+    static const std::string pieces[] = {"2015-01-01T06:41", "a", "\"", "\\", "\n", "\x01", "é", "☃", "/", " "};
+    std::string s;
+    for (auto n = rng() % 4; n > 0; --n) s += pieces[rng() % std::size(pieces)];
+    return s;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    Condition c;
+    if (rng() % 2) c.provider = any_text();
+    c.summary = any_text();
+    c.weather_code = any_int();
+    for (auto field : {&Condition::temperature_max, &Condition::temperature_min, &Condition::apparent_temperature_max,
+                       &Condition::apparent_temperature_min, &Condition::precipitation_sum, &Condition::rain_sum,
+                       &Condition::snowfall_sum, &Condition::wind_speed_max, &Condition::wind_gusts_max})
+      c.*field = any_double();
+    c.wind_direction_dominant = any_int();
+    if (rng() % 3) c.sunrise = any_text();
+    if (rng() % 3) c.sunset = any_text();
+    if (rng() % 10 == 0) c.legacy = R"({"icon":"rain"})";
+    const std::string json = condition_to_json(c);
+    const auto scanned = stored_condition_from_json(json);
+    ASSERT_TRUE(scanned) << json;
+    ASSERT_EQ(*scanned, c) << json;
+    ASSERT_EQ(condition_from_json(json), scanned) << json;
+  }
+  const std::string rest =
+      R"("temperature_min":null,"apparent_temperature_max":null,"apparent_temperature_min":null,)"
+      R"("precipitation_sum":null,"rain_sum":null,"snowfall_sum":null,"wind_speed_max":null,"wind_gusts_max":null,)"
+      R"("wind_direction_dominant":null,"sunrise":null,"sunset":null})";
+  for (const std::string value :
+       {"-0", "0", "-0.0", "1e400", "1e-400", "-", "01", "1.", ".5", "1e", "1E+2", "12345678901234567890",
+        "-9223372036854775808", "9223372036854775808", "\"1\"", "nul", "true", "[]"}) {
+    for (const std::string code : {"null", "7", "-0", "2147483648", "-2147483648", "7.0", "7e0"}) {
+      const std::string json = R"({"provider":"open-meteo","summary":"","weather_code":)" + code +
+                               R"(,"temperature_max":)" + value + "," + rest;
+      SCOPED_TRACE(json);
+      const auto scanned = stored_condition_from_json(json);
+      const auto read = condition_from_json(json);
+      ASSERT_EQ(scanned.has_value(), read.has_value());
+      if (read) {
+        EXPECT_EQ(*scanned, *read);
+        EXPECT_EQ(std::signbit(scanned->temperature_max.value_or(1)), std::signbit(read->temperature_max.value_or(1)));
+      }
+    }
+  }
+  // Off the shape (order, space, escapes, a missing key, trailing text): the reader decides.
+  const std::string canonical = condition_to_json(full_condition());
+  for (const std::string& json :
+       {" " + canonical, canonical + " ", canonical + "x", canonical.substr(0, canonical.size() - 1),
+        std::string(R"({"summary":"Overcast","provider":"open-meteo"})"),
+        std::string(R"({"provider":"open\u002dmeteo","summary":"x"})")}) {
+    SCOPED_TRACE(json);
+    EXPECT_EQ(stored_condition_from_json(json), condition_from_json(json));
+  }
+}
+
+TEST(StoredCondition, KeepsTheTextAndDecodesItOnlyWhenAsked) {
+  EXPECT_EQ(StoredCondition().json(), condition_to_json(Condition{}));
+  // From a typed value: encoded once; the typed value is what that text reads back as (NaN is null).
+  Condition c = full_condition();
+  c.temperature_min = std::numeric_limits<double>::quiet_NaN();
+  const StoredCondition made(c);
+  EXPECT_EQ(made.json(), condition_to_json(c));
+  ASSERT_TRUE(made.typed());
+  c.temperature_min.reset();
+  EXPECT_EQ(*made.typed(), c);
+  EXPECT_EQ(made, StoredCondition(c));  // equal: the same stored text
+  // From stored text: kept byte for byte, whatever it holds; typed() says whether it reads.
+  const auto stored = StoredCondition::from_json(R"({"summary": "spaced",  "legacy" : [1]})");
+  EXPECT_EQ(stored.json(), R"({"summary": "spaced",  "legacy" : [1]})");
+  ASSERT_TRUE(stored.typed());
+  EXPECT_EQ(stored.typed()->summary, "spaced");
+  EXPECT_EQ(stored.typed()->legacy, "[1]");
+  EXPECT_EQ(stored.typed(), stored.typed());  // decoded once, kept
+  EXPECT_EQ(StoredCondition::from_json("garbage").typed(), nullptr);
+  EXPECT_FALSE(stored == StoredCondition(*stored.typed()));  // other bytes, though the same value
 }
