@@ -29,9 +29,8 @@ std::int64_t paging_number(const http::Request& request, const char* name, std::
   return value;
 }
 
-std::string percent_encode(std::string_view text) {
+void append_percent_encoded(std::string& out, std::string_view text) {
   static const char* hex = "0123456789ABCDEF";
-  std::string out;
   for (unsigned char c : text) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
@@ -41,15 +40,36 @@ std::string percent_encode(std::string_view text) {
       out += hex[c & 15];
     }
   }
-  return out;
 }
 
-std::string page_link(const http::Request& request, std::int64_t page, std::int64_t count, const char* rel) {
-  std::string url = request.path + "?";
-  for (const auto& [key, value] : request.query)
-    if (key != "page" && key != "count") url += percent_encode(key) + "=" + percent_encode(value) + "&";
-  url += "page=" + std::to_string(page) + "&count=" + std::to_string(count);
-  return "<" + url + ">; rel=\"" + rel + "\"";
+// "<path>?<every other parameter>&" : the part all of a list's links share,
+// encoded once per answer rather than once per link.
+std::string link_base(const http::Request& request) {
+  std::string base = "<";
+  base.reserve(request.path.size() + request.raw_query.size() + 16);
+  base += request.path;
+  base += '?';
+  for (const auto& [key, value] : request.query) {
+    if (key == "page" || key == "count") continue;
+    append_percent_encoded(base, key);
+    base += '=';
+    append_percent_encoded(base, value);
+    base += '&';
+  }
+  return base;
+}
+
+void append_link(std::string& links, const std::string& base, std::int64_t page, std::int64_t count,
+                 const char* rel) {
+  if (!links.empty()) links += ", ";
+  links += base;
+  links += "page=";
+  links += std::to_string(page);
+  links += "&count=";
+  links += std::to_string(count);
+  links += ">; rel=\"";
+  links += rel;
+  links += '"';
 }
 
 }  // namespace
@@ -84,10 +104,13 @@ storage::ListRequest parse_list_request(const http::Request& request, const filt
 void add_paging_headers(http::Response& response, const http::Request& request, const storage::ListRequest& list,
                         std::int64_t total) {
   const std::int64_t last = total == 0 ? 0 : (total - 1) / list.count;
-  std::string link = page_link(request, 0, list.count, "first");
-  if (list.page > 0) link += ", " + page_link(request, std::min(list.page - 1, last), list.count, "prev");
-  if (list.page < last) link += ", " + page_link(request, list.page + 1, list.count, "next");
-  link += ", " + page_link(request, last, list.count, "last");
+  const std::string base = link_base(request);
+  std::string link;
+  link.reserve(4 * (base.size() + 40));
+  append_link(link, base, 0, list.count, "first");
+  if (list.page > 0) append_link(link, base, std::min(list.page - 1, last), list.count, "prev");
+  if (list.page < last) append_link(link, base, list.page + 1, list.count, "next");
+  append_link(link, base, last, list.count, "last");
   response.headers.emplace_back("X-Total-Count", std::to_string(total));
   response.headers.emplace_back("Link", std::move(link));
 }

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "auth/passwords.h"
+#include "auth/verified_tokens.h"
 #include "common/ascii.h"
 #include "common/utf8.h"
 
@@ -142,6 +143,8 @@ struct TokenService::Impl {
   std::int64_t ttl = 0;
   std::string audience;
   std::string header_b64;
+  // Internally synchronized; tokens issued by this key only.
+  mutable VerifiedTokens verified;
 
   Impl(std::string& secret, std::int64_t ttl_seconds, std::string aud) : ttl(ttl_seconds), audience(std::move(aud)) {
     crypto_auth_hmacsha256_init(&keyed, reinterpret_cast<const unsigned char*>(secret.data()),
@@ -151,6 +154,8 @@ struct TokenService::Impl {
   ~Impl() { sodium_memzero(&keyed, sizeof keyed); }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
+
+  std::optional<AuthenticToken> authentic(std::string_view token) const;
 
   std::array<unsigned char, kMacBytes> mac(std::string_view signing_input) const {
     crypto_auth_hmacsha256_state st = keyed;
@@ -234,8 +239,25 @@ std::string TokenService::issue(std::int64_t user_id, const std::vector<std::str
   return token;
 }
 
-std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now, bool* expired) const {
-  if (expired != nullptr) *expired = false;
+namespace {
+
+// The time checks, made on every use (also of a cached token): no leeway on
+// exp, iat at most kMaxIatAheadSeconds ahead, nbf not after now.
+std::optional<AccessClaims> timely(const AuthenticToken& token, std::int64_t now, bool* expired) {
+  const AccessClaims& c = token.claims;
+  if (now >= c.expires_at) {
+    if (expired != nullptr) *expired = true;
+    return std::nullopt;
+  }
+  if (c.issued_at > now && c.issued_at - now > kMaxIatAheadSeconds) return std::nullopt;
+  if (token.not_before && *token.not_before > now) return std::nullopt;
+  return c;
+}
+
+}  // namespace
+
+// Everything verify() checks that does not depend on the time; nullopt if any fails.
+std::optional<AuthenticToken> TokenService::Impl::authentic(std::string_view token) const {
   if (token.size() > kMaxTokenBytes) return std::nullopt;
 
   // Exactly three segments: header.payload.signature
@@ -254,11 +276,11 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
       sig_len != kMacBytes) {
     return std::nullopt;
   }
-  const auto expected = impl_->mac(token.substr(0, dot2));
+  const auto expected = mac(token.substr(0, dot2));
   if (sodium_memcmp(expected.data(), sig.data(), kMacBytes) != 0) return std::nullopt;
 
   // 2. Header: HS256 and at+jwt only.
-  if (!header_ok(token.substr(0, dot1), impl_->header_b64)) return std::nullopt;
+  if (!header_ok(token.substr(0, dot1), header_b64)) return std::nullopt;
 
   // 3. Claims.
   auto payload = b64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
@@ -270,19 +292,17 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
 
   const Claims* iss = claim(claims, "iss");
   if (iss == nullptr || !string_is(*iss, kIssuer)) return std::nullopt;
-  if (!audience_ok(claim(claims, "aud"), impl_->audience)) return std::nullopt;
+  if (!audience_ok(claim(claims, "aud"), audience)) return std::nullopt;
   const auto exp = int_claim(claims, "exp");
   const auto iat = int_claim(claims, "iat");
   const auto user_id = int_claim(claims, "user_id");
   if (!exp || !iat || !user_id || *user_id <= 0) return std::nullopt;
   if (*iat > *exp) return std::nullopt;
-  if (now >= *exp) {  // no leeway
-    if (expired != nullptr) *expired = true;
-    return std::nullopt;
-  }
-  if (*iat > now && *iat - now > kMaxIatAheadSeconds) return std::nullopt;
+
+  AuthenticToken out;
   if (const Claims* nbf = claim(claims, "nbf")) {
-    if (!nbf->IsInt64() || nbf->GetInt64() > now) return std::nullopt;
+    if (!nbf->IsInt64()) return std::nullopt;
+    out.not_before = nbf->GetInt64();
   }
 
   const Claims* sub = claim(claims, "sub");
@@ -291,29 +311,39 @@ std::optional<AccessClaims> TokenService::verify(std::string_view token, std::in
     return std::nullopt;
   }
 
-  AccessClaims out;
-  out.user_id = *user_id;
-  out.issued_at = *iat;
-  out.expires_at = *exp;
+  out.claims.user_id = *user_id;
+  out.claims.issued_at = *iat;
+  out.claims.expires_at = *exp;
 
   const Claims* scopes = claim(claims, "scopes");
   if (scopes == nullptr || !scopes->IsArray()) return std::nullopt;
-  out.scopes.reserve(scopes->Size());
+  out.claims.scopes.reserve(scopes->Size());
   for (const auto& s : scopes->GetArray()) {
     if (!s.IsString()) return std::nullopt;
-    out.scopes.emplace_back(s.GetString(), s.GetStringLength());
+    out.claims.scopes.emplace_back(s.GetString(), s.GetStringLength());
   }
 
   auto name = nullable_string_claim(claims, "name");
   auto email = nullable_string_claim(claims, "email");
   if (!name || !email) return std::nullopt;
-  out.name = std::move(*name);
-  out.email = std::move(*email);
+  out.claims.name = std::move(*name);
+  out.claims.email = std::move(*email);
   if (const Claims* jti = claim(claims, "jti")) {
     if (!jti->IsString()) return std::nullopt;
-    out.jti.assign(jti->GetString(), jti->GetStringLength());
+    out.claims.jti.assign(jti->GetString(), jti->GetStringLength());
   }
   return out;
+}
+
+std::optional<AccessClaims> TokenService::verify(std::string_view token, std::int64_t now, bool* expired) const {
+  if (expired != nullptr) *expired = false;
+  if (token.size() > kMaxTokenBytes) return std::nullopt;  // never hashed for the lookup either
+  if (auto known = impl_->verified.find(token)) return timely(*known, now, expired);
+  auto found = impl_->authentic(token);
+  if (!found) return std::nullopt;
+  auto entry = std::make_shared<const AuthenticToken>(std::move(*found));
+  impl_->verified.store(token, entry, now);
+  return timely(*entry, now, expired);
 }
 
 }  // namespace jogtrack::auth

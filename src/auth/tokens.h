@@ -32,7 +32,8 @@ struct AccessClaims {
 //   iat, exp integers, seconds since the epoch; exp = iat + ttl
 //   iss      "jogtrack"
 //   aud      the configured audience (JOGTRACK_JWT_AUDIENCE, default "jogtrack")
-// Thread-safe: all members are const after construction; copies share state.
+// Thread-safe: the key and settings are const after construction; copies share
+// them and one cache of the tokens already found authentic (verified_tokens.h).
 class TokenService {
  public:
   // Throws std::invalid_argument if secret < 32 bytes, ttl_seconds <= 0 or

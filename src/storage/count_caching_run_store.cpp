@@ -1,6 +1,7 @@
 #include "storage/count_caching_run_store.h"
 
 #include <cstring>
+#include <functional>
 
 #include "storage/list_sql.h"
 
@@ -30,13 +31,35 @@ std::string totals_key(std::int64_t owner, const ListRequest& request) {
   return key;
 }
 
+namespace {
+
+// known given (a cache further out): passed on as is. Otherwise the cached
+// total under `key`, and a counted total is remembered.
+template <class Read>
+auto cached_total(CountCache& totals, const std::optional<KnownTotal>& known, Read&& read,
+                  const std::function<std::string()>& key_of) {
+  if (known) return read(known);
+  const std::string key = key_of();
+  auto result = read(totals.latest(key));
+  if (result.counted && result.runs_version) totals.store(key, *result.runs_version, result.page.total);
+  return result;
+}
+
+}  // namespace
+
 VersionedRunPage CountCachingRunStore::list_versioned(std::int64_t owner, const ListRequest& request,
                                                       const std::optional<KnownTotal>& known) {
-  if (known) return inner_->list_versioned(owner, request, known);
-  const std::string key = totals_key(owner, request);
-  auto read = inner_->list_versioned(owner, request, totals_.latest(key));
-  if (read.counted && read.runs_version) totals_.store(key, *read.runs_version, read.page.total);
-  return read;
+  return cached_total(
+      totals_, known, [&](const std::optional<KnownTotal>& k) { return inner_->list_versioned(owner, request, k); },
+      [&] { return totals_key(owner, request); });
+}
+
+VersionedPage<WeekRow> CountCachingRunStore::weekly_versioned(std::int64_t owner, const ListRequest& request,
+                                                              const std::optional<KnownTotal>& known) {
+  // Weeks, not runs: the same filter counts something else, so its own keys.
+  return cached_total(
+      totals_, known, [&](const std::optional<KnownTotal>& k) { return inner_->weekly_versioned(owner, request, k); },
+      [&] { return "w" + totals_key(owner, request); });
 }
 
 std::unique_ptr<RunStore> count_caching_run_store(std::unique_ptr<RunStore> inner, std::size_t max_entries,

@@ -1,4 +1,4 @@
-// The runs lists' totals (X-Total-Count) cached in front of a RunStore
+// The runs lists' and weekly reports' totals (X-Total-Count) cached in front of a RunStore
 // (storage-internal; the composition root builds it with
 // count_caching_run_store). A total is kept per owner, filter shape and
 // filter values, with the owner's runs_version it was counted at; the inner
@@ -34,9 +34,9 @@ class CountCachingRunStore : public RunStore {
   // total of this list, and a counted total is remembered.
   VersionedRunPage list_versioned(std::int64_t owner, const ListRequest& request,
                                   const std::optional<KnownTotal>& known) override;
-  Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) override {
-    return inner_->weekly(owner, request);
-  }
+  // Likewise for the weekly report's total of weeks (its own keys).
+  VersionedPage<WeekRow> weekly_versioned(std::int64_t owner, const ListRequest& request,
+                                          const std::optional<KnownTotal>& known) override;
 
  private:
   std::unique_ptr<RunStore> inner_;

@@ -18,7 +18,8 @@ class SociRunStore : public RunStore {
   bool remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check) override;
   VersionedRunPage list_versioned(std::int64_t owner, const ListRequest& request,
                                   const std::optional<KnownTotal>& known) override;
-  Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) override;
+  VersionedPage<WeekRow> weekly_versioned(std::int64_t owner, const ListRequest& request,
+                                          const std::optional<KnownTotal>& known) override;
 
  private:
   Database& db_;

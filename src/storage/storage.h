@@ -221,21 +221,24 @@ struct WeekRow {
   std::int64_t total_time = 0;
 };
 
-// A runs list total already known to the caller (a cache in front of the
-// store): it holds while the owner's runs_version is still `runs_version`.
+// A list total (runs, or weeks of the report) already known to the caller (a
+// cache in front of the store): it holds while the owner's runs_version is
+// still `runs_version`.
 struct KnownTotal {
   std::int64_t runs_version = 0;
   std::int64_t total = 0;
 };
 
-// A runs list page with what the store read to get its total, in the same
-// session as the page: the owner's runs_version (nullopt: the owner is gone,
-// the page is empty), and whether the total was counted (false: `known` held).
-struct VersionedRunPage {
-  Page<RunRecord> page;
+// A page with what the store read to get its total, in the same session as
+// the page: the owner's runs_version (nullopt: the owner is gone, the page is
+// empty), and whether the total was counted (false: `known` held).
+template <class Row>
+struct VersionedPage {
+  Page<Row> page;
   std::optional<std::int64_t> runs_version;
   bool counted = false;
 };
+using VersionedRunPage = VersionedPage<RunRecord>;
 
 class RunStore {
  public:
@@ -266,7 +269,13 @@ class RunStore {
                                           const std::optional<KnownTotal>& known) = 0;
   // request.filter (over the run fields) applies to runs before grouping;
   // request.sort names reports::week_sort_schema() fields and orders the weeks.
-  virtual Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) = 0;
+  Page<WeekRow> weekly(std::int64_t owner, const ListRequest& request) {
+    return weekly_versioned(owner, request, std::nullopt).page;
+  }
+  // The same, with a known total of weeks, as list_versioned (counting a
+  // heavy runner's weeks was most of the report's work).
+  virtual VersionedPage<WeekRow> weekly_versioned(std::int64_t owner, const ListRequest& request,
+                                                  const std::optional<KnownTotal>& known) = 0;
 };
 
 // ---- readiness ---------------------------------------------------------------

@@ -2,9 +2,7 @@
 
 namespace jogtrack::api::dto {
 
-void write_string(JsonWriter& w, std::string_view value) {
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
+void write_string(JsonWriter& w, std::string_view value) { w.PlainString(value); }
 
 void write_string(JsonWriter& w, const char* key, std::string_view value) {
   w.Key(key);

@@ -2,26 +2,31 @@
 
 namespace jogtrack::api::dto {
 
+// The hot path of every list page: keys and strings are copied whole unless
+// they need escaping (JsonWriter::PlainKey).
 void write_run(JsonWriter& w, const storage::RunRecord& run) {
   w.StartObject();
-  w.Key("result_id");
+  w.PlainKey("result_id");
   w.Int64(run.result_id);
-  w.Key("user_id");
+  w.PlainKey("user_id");
   w.Int64(run.user_id);
-  write_string(w, "date", format_date(run.date));
-  w.Key("distance");
+  w.PlainKey("date");
+  w.PlainString(format_date(run.date));
+  w.PlainKey("distance");
   w.Int64(run.distance);
-  w.Key("time");
+  w.PlainKey("time");
   w.Int64(run.time);
-  write_string(w, "location", run.location);
-  w.Key("speed");
+  w.PlainKey("location");
+  write_string(w, run.location);
+  w.PlainKey("speed");
   w.Double(run.speed);
-  w.Key("condition");
+  w.PlainKey("condition");
   // As stored (condition_to_json's text): a list page decodes no condition.
-  const std::string& condition = run.condition.json();
-  w.RawValue(condition.data(), condition.size(), rapidjson::kObjectType);
-  write_string(w, "created_at", run.created_at);
-  write_string(w, "updated_at", run.updated_at);
+  w.RawJson(run.condition.json(), rapidjson::kObjectType);
+  w.PlainKey("created_at");
+  w.PlainString(run.created_at);
+  w.PlainKey("updated_at");
+  w.PlainString(run.updated_at);
   w.EndObject();
 }
 

@@ -1,6 +1,9 @@
 // The wire shapes of api/dto: what is written (and never written), and what the parsers refuse.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "api/dto/runs.h"
 #include "api/dto/tokens.h"
 #include "api/dto/users.h"
@@ -102,6 +105,39 @@ TEST(RunDto, EmbedsTheStoredCondition) {
   run.condition = looked_up;
   EXPECT_NE(run_json(run).find(R"("condition":)" + weather::condition_to_json(looked_up) + R"(,"created_at")"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace jogtrack::api::dto
+
+namespace jogtrack::api::dto {
+namespace {
+
+// JsonWriter's whole-copy paths give exactly what RapidJSON's own escaping
+// gives, for text that needs no escaping and for text that does.
+TEST(JsonWriterFastPaths, SameBytesAsRapidJson) {
+  const std::vector<std::string> samples = {
+      "", "2026-11-30", "2026-11-30T08:47:18Z", "48.8566 2.3522", "quote \" inside", "back\\slash",
+      "tab\there", std::string("nul\0byte", 8), "\x01\x1f", "caf\xc3\xa9", "line\nbreak", "</script>"};
+  for (const auto& text : samples) {
+    const std::string fast = write_json([&](JsonWriter& w) {
+      w.StartObject();
+      w.PlainKey(text);
+      w.PlainString(text);
+      w.PlainKey("k");
+      w.RawJson(R"({"a":[1,2]})", rapidjson::kObjectType);
+      w.EndObject();
+    });
+    const std::string reference = write_json([&](JsonWriter& w) {
+      w.StartObject();
+      w.Key(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      w.Key("k");
+      w.RawValue(R"({"a":[1,2]})", 11, rapidjson::kObjectType);
+      w.EndObject();
+    });
+    EXPECT_EQ(fast, reference) << text;
+  }
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "auth/passwords.h"
 
@@ -359,20 +361,36 @@ TEST_F(TokensTest, CopiesShareTheKey) {
   EXPECT_TRUE(copy.verify(svc.issue(1, {"user"}, "", "", kNow), kNow));
 }
 
+// First sight of a token (HMAC, decode, parse) and a token seen before (the
+// cache of verified tokens), timed separately.
 TEST_F(TokensTest, VerifyIsFast) {
-  const auto token = svc.issue(123456, {"user", "manager", "admin"}, "Some Runner Name",
-                               "runner@example.org", kNow);
-  constexpr int kIterations = 20000;
-  int ok = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kIterations; ++i) ok += svc.verify(token, kNow + 1).has_value();
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  const double us = std::chrono::duration<double, std::micro>(elapsed).count() / kIterations;
-  std::printf("[ timing   ] TokenService::verify: %.2f us per call (%zu-byte token)\n", us,
-              token.size());
-  RecordProperty("verify_us", std::to_string(us));
-  EXPECT_EQ(ok, kIterations);
-  EXPECT_LT(us, 200.0);  // generous: shared 2-core box, maybe a sanitizer build
+  constexpr int kIterations = 2000;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kIterations; ++i)
+    tokens.push_back(svc.issue(123456, {"user", "manager", "admin"}, "Some Runner Name", "runner@example.org", kNow));
+  const auto time_us = [&](auto&& verify_all) {
+    const auto start = std::chrono::steady_clock::now();
+    const int ok = verify_all();
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(ok, kIterations);
+    return std::chrono::duration<double, std::micro>(elapsed).count() / kIterations;
+  };
+  const double first = time_us([&] {
+    int ok = 0;
+    for (const auto& token : tokens) ok += svc.verify(token, kNow + 1).has_value();
+    return ok;
+  });
+  const double again = time_us([&] {
+    int ok = 0;
+    for (int i = 0; i < kIterations; ++i) ok += svc.verify(tokens[0], kNow + 1).has_value();
+    return ok;
+  });
+  std::printf("[ timing   ] TokenService::verify: %.2f us first sight, %.2f us seen before (%zu-byte token)\n", first,
+              again, tokens[0].size());
+  RecordProperty("verify_us", std::to_string(first));
+  RecordProperty("verify_cached_us", std::to_string(again));
+  EXPECT_LT(first, 200.0);  // generous: shared 2-core box, maybe a sanitizer build
+  EXPECT_LT(again, 200.0);
 }
 
 }  // namespace

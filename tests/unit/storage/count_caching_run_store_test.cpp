@@ -47,25 +47,31 @@ struct FakeRuns : RunStore {
     calls.push_back("remove");
     return check.allows(3);
   }
-  VersionedRunPage list_versioned(std::int64_t, const ListRequest&, const std::optional<KnownTotal>& known) override {
+  // Both lists behave alike; the report's weeks are `weeks`, counted apart.
+  template <class Row>
+  VersionedPage<Row> read(const std::optional<KnownTotal>& known, std::int64_t found, int& counted) {
     hints.push_back(known);
-    VersionedRunPage read;
-    if (!owner_live) return read;
-    read.runs_version = version;
+    VersionedPage<Row> result;
+    if (!owner_live) return result;
+    result.runs_version = version;
     if (known && known->runs_version == version) {
-      read.page.total = known->total;
+      result.page.total = known->total;
     } else {
-      ++counts;
-      read.page.total = rows;
-      read.counted = true;
+      ++counted;
+      result.page.total = found;
+      result.counted = true;
     }
-    return read;
+    return result;
   }
-  Page<WeekRow> weekly(std::int64_t, const ListRequest&) override {
+  VersionedRunPage list_versioned(std::int64_t, const ListRequest&, const std::optional<KnownTotal>& known) override {
+    return read<RunRecord>(known, rows, counts);
+  }
+  std::int64_t weeks = 11;
+  int week_counts = 0;
+  VersionedPage<WeekRow> weekly_versioned(std::int64_t, const ListRequest&,
+                                          const std::optional<KnownTotal>& known) override {
     calls.push_back("weekly");
-    Page<WeekRow> page;
-    page.total = 11;
-    return page;
+    return read<WeekRow>(known, weeks, week_counts);
   }
 };
 
@@ -158,9 +164,22 @@ TEST_F(CountCaching, ForwardsEverythingElse) {
   EXPECT_EQ(store_->find(9)->result_id, 9);
   store_->update(9, RunValues{}, Deadline::never(), {});
   EXPECT_FALSE(store_->remove(9, Deadline::never(), VersionCheck{std::vector<std::int64_t>{2}}));
-  EXPECT_EQ(store_->weekly(7, request("")).total, 11);
-  EXPECT_EQ(fake_->calls, (std::vector<std::string>{"create", "create_many", "find", "update", "remove", "weekly"}));
+  EXPECT_EQ(fake_->calls, (std::vector<std::string>{"create", "create_many", "find", "update", "remove"}));
   EXPECT_TRUE(fake_->hints.empty());
+}
+
+// The report's total of weeks is cached like a list's total, under its own
+// keys: the same filter counts runs in one and weeks in the other.
+TEST_F(CountCaching, WeeklyTotalsAreCachedApartFromRunTotals) {
+  EXPECT_EQ(store_->weekly(7, request("distance gt 100")).total, 11);
+  EXPECT_EQ(store_->list(7, request("distance gt 100")).total, 5);
+  EXPECT_EQ(store_->weekly(7, request("distance gt 100")).total, 11);
+  EXPECT_EQ(fake_->week_counts, 1);
+  EXPECT_EQ(fake_->counts, 1);
+  fake_->version = 2;
+  fake_->weeks = 12;
+  EXPECT_EQ(store_->weekly(7, request("distance gt 100")).total, 12);
+  EXPECT_EQ(fake_->week_counts, 2);
 }
 
 }  // namespace
