@@ -4,6 +4,9 @@
 # fields to columns and writes SQL. This check fails when a string literal in
 # src/ outside src/storage looks like SQL: a statement or clause keyword, an
 # uppercase boolean operator or aggregate, or an alias-qualified column ("r.date").
+# It also fails when the database driver (SOCI) is named anywhere in src/ but
+# its one facade file, src/storage/database.cpp (issue 11 item 10): stores speak
+# storage/sql.h and storage/database.h only.
 #   scripts/check-sql-boundary.sh [root]     (prints each offending line)
 set -euo pipefail
 root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -22,4 +25,13 @@ if [ -n "$hits" ]; then
   echo "$hits" >&2
   exit 1
 fi
-echo "sql boundary: no SQL text in src/ outside src/storage"
+
+driver_facade='src/storage/database.cpp'
+driver_hits=$(grep -rnE --include='*.cpp' --include='*.h' --include='*.hpp' 'soci::|<soci/' src \
+                | grep -v "^${driver_facade}:" || true)
+if [ -n "$driver_hits" ]; then
+  echo "SOCI named outside ${driver_facade} (use the facade in storage/sql.h and storage/database.h):" >&2
+  echo "$driver_hits" >&2
+  exit 1
+fi
+echo "sql boundary: no SQL text in src/ outside src/storage, no SOCI outside ${driver_facade}"

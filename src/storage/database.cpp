@@ -1,18 +1,83 @@
+// The SQL facade's implementation: the only file that knows the driver (SOCI
+// and its SQLite and PostgreSQL backends). Everything else in storage speaks
+// sql.h and database.h; scripts/check-sql-boundary.sh keeps it that way.
 #include "storage/database.h"
 
 #include <poll.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/logger.h>
 
 #include <chrono>
 #include <mutex>
+#include <new>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
+// std::optional as SQL NULL when empty (SOCI 4.0 knows only boost::optional).
+// SOCI calls a column's conversion hook at every execution for plain types too
+// (an empty virtual); here it copies the value, into a string that keeps its
+// capacity from one execution to the next.
+namespace soci {
+template <class T>
+struct type_conversion<std::optional<T>> {
+  using base_type = T;
+  static void from_base(const T& in, indicator ind, std::optional<T>& out) {
+    if (ind == i_null)
+      out.reset();
+    else
+      out = in;
+  }
+  static void to_base(const std::optional<T>& in, T& out, indicator& ind) {
+    if (in) {
+      out = *in;
+      ind = i_ok;
+    } else {
+      ind = i_null;
+    }
+  }
+};
+}  // namespace soci
+
 namespace jogtrack::storage {
 
+struct Database::Pool {
+  explicit Pool(std::size_t size) : sessions(size) {}
+  soci::connection_pool sessions;
+};
+
+// The driver objects behind the facade's opaque handles.
+struct Driver {
+  static_assert(sizeof(soci::statement) <= sizeof(Statement::driver_) && alignof(soci::statement) <= 8,
+                "Statement::driver_ must hold a soci::statement");
+  static soci::session& session(Connection& c) { return *static_cast<soci::session*>(c.session_); }
+  static soci::statement& statement(Statement& st) {
+    return *std::launder(reinterpret_cast<soci::statement*>(st.driver_));
+  }
+  static const soci::statement& statement(const Statement& st) {
+    return *std::launder(reinterpret_cast<const soci::statement*>(st.driver_));
+  }
+};
+
 namespace {
+
+bool is_unique_violation(const std::string& msg) {
+  return msg.find("UNIQUE constraint failed") != std::string::npos ||
+         msg.find("duplicate key value") != std::string::npos || msg.find("23505") != std::string::npos;
+}
+
+// The driver's failure as storage's: SOCI appends the bound values to its
+// message (" with :name=value"); they are cut here, so no password or token
+// hash travels on in an exception or reaches a log (and a value that happens
+// to read "23505" cannot pass for a unique violation).
+[[noreturn]] void raise(const soci::soci_error& e) {
+  std::string msg = e.what();
+  if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
+  if (is_unique_violation(msg)) throw UniqueViolation(msg);
+  throw DatabaseError(msg);
+}
 
 // How long a request waits for a free pooled connection before answering 503.
 constexpr int kLeaseTimeoutMs = 10'000;
@@ -140,7 +205,7 @@ Database::Database(const std::string& url, std::size_t pool_size, long statement
       dialect_(dialect_of(url)),
       statement_timeout_ms_(statement_timeout_ms),
       size_(pool_size),
-      pool_(std::make_unique<soci::connection_pool>(pool_size)) {
+      pool_(std::make_unique<Pool>(pool_size)) {
   if (dialect_ == Dialect::Sqlite) {
     sqlite_path_ = url.substr(std::string("sqlite:").size());
     prefer_multithread_sqlite();
@@ -148,26 +213,23 @@ Database::Database(const std::string& url, std::size_t pool_size, long statement
   else
     url_ = postgres_connect_string(url);
   for (std::size_t i = 0; i < size_; ++i) {
-    open_connection(pool_->at(i));
-    sessions_.push_back(&pool_->at(i));
+    connections_.push_back(std::unique_ptr<Connection>(new Connection(&pool_->sessions.at(i), dialect_)));
+    open_connection(*connections_.back());
   }
-  caches_.resize(size_);
   if (dialect_ == Dialect::Sqlite) {
     // Checkpoints move off the request path: the hook replaces each
     // connection's auto-checkpoint and wakes the checkpointer instead.
     checkpointer_ = std::make_unique<WalCheckpointer>(sqlite_path_, write_mutex_, log_);
-    for (auto* sql : sessions_)
-      sqlite_api::sqlite3_wal_hook(sqlite_connection(*sql), on_wal_commit, checkpointer_.get());
+    for (auto& c : connections_)
+      sqlite_api::sqlite3_wal_hook(sqlite_connection(Driver::session(*c)), on_wal_commit, checkpointer_.get());
   }
 }
 
-std::size_t Database::slot_of(soci::session& sql) const {
-  for (std::size_t i = 0; i < sessions_.size(); ++i)
-    if (sessions_[i] == &sql) return i;
-  throw std::logic_error("Database::cached called with a session that is not pooled");
-}
+// Members go in reverse order: statements, then the pool's connections, then the checkpointer.
+Database::~Database() = default;
 
-void Database::open_connection(soci::session& sql) {
+void Database::open_connection(Connection& c) {
+  soci::session& sql = Driver::session(c);
   try {
     if (dialect_ == Dialect::Sqlite) {
       sql.open("sqlite3", "db=" + sqlite_path_);
@@ -182,9 +244,9 @@ void Database::open_connection(soci::session& sql) {
       sql << "PRAGMA journal_size_limit=67108864";
     } else {
       sql.open("postgresql", url_);
-      configure_postgres(sql);
+      configure_postgres(c);
     }
-  } catch (const soci::soci_error& e) {
+  } catch (const std::runtime_error& e) {  // the driver's, or the facade's (configure_postgres)
     if (dialect_ == Dialect::Sqlite) throw std::runtime_error(std::string("cannot open the database: ") + e.what());
     // libpq's reason ("connection refused", "password authentication failed", ...)
     // without the SOCI preamble; the password never appears in what we print.
@@ -199,37 +261,37 @@ void Database::open_connection(soci::session& sql) {
 
 namespace {
 
-void set_statement_timeout(soci::session& sql, long ms) {
+void set_statement_timeout(Connection& c, long ms) {
   const std::string value = std::to_string(ms);
   std::string applied;
-  sql << "SELECT set_config('statement_timeout', :v, false)", soci::use(value, "v"), soci::into(applied);
+  exec(c, "SELECT set_config('statement_timeout', :v, false)", use(value, "v"), into(applied));
 }
 
 }  // namespace
 
-void Database::configure_postgres(soci::session& sql) {
-  route_notices(sql, log_.get());
-  // A cancelled statement is an ordinary soci_error on a live connection:
+void Database::configure_postgres(Connection& sql) {
+  route_notices(Driver::session(sql), log_.get());
+  // A cancelled statement is an ordinary DatabaseError on a live connection:
   // run() answers it 503 with Retry-After like any other database failure.
   if (statement_timeout_ms_ > 0) set_statement_timeout(sql, statement_timeout_ms_);
 }
 
 int Database::migrate() {
   Lease lease(*this, "migrate");
-  soci::session& sql = lease.session();
+  Connection& sql = lease.connection();
   // Migrating a large table may take longer than any request should.
   const bool limited = dialect_ == Dialect::Postgres && statement_timeout_ms_ > 0;
   if (limited) set_statement_timeout(sql, 0);
-  const int version = apply_migrations(sql, dialect_);
+  const int version = apply_migrations(sql);
   if (limited) set_statement_timeout(sql, statement_timeout_ms_);
   return version;
 }
 
 bool Database::ping() {
   try {
-    return run("ping", Retry::Safe, [](soci::session& sql) {
+    return run("ping", Retry::Safe, [](Connection& sql) {
       int one = 0;
-      sql << "SELECT 1", soci::into(one);
+      exec(sql, "SELECT 1", into(one));
       return one == 1;
     });
   } catch (const ApiError&) {
@@ -238,12 +300,12 @@ bool Database::ping() {
 }
 
 Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
-  if (!db_.pool_->try_lease(slot_, kLeaseTimeoutMs)) {
+  if (!db_.pool_->sessions.try_lease(slot_, kLeaseTimeoutMs)) {
     if (db_.log_) db_.log_->error("database error in {}: no free connection within {} ms", operation, kLeaseTimeoutMs);
     throw_unavailable();
   }
   if (db_.dialect_ != Dialect::Postgres) return;
-  soci::session& sql = session();
+  soci::session& sql = Driver::session(connection());
   if (!idle_connection_looks_broken(sql)) return;
   try {
     // A broken connection is replaced before anything is sent on it.
@@ -251,10 +313,10 @@ Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
       // Statements prepared on the old connection die with it (before its backend does).
       drop_statements();
       sql.reconnect();
-      db_.configure_postgres(sql);
+      db_.configure_postgres(connection());
     }
-  } catch (const soci::soci_error& e) {
-    db_.pool_->give_back(slot_);
+  } catch (const std::runtime_error& e) {  // the driver's or the facade's (setting statement_timeout)
+    db_.pool_->sessions.give_back(slot_);
     if (db_.log_)
       db_.log_->error("database error in {}: cannot reconnect: {}", operation,
                       one_line(without(e.what(), url_password(db_.url_))));
@@ -262,24 +324,23 @@ Database::Lease::Lease(Database& db, const char* operation) : db_(db) {
   }
 }
 
-Database::Lease::~Lease() { db_.pool_->give_back(slot_); }
+Database::Lease::~Lease() { db_.pool_->sessions.give_back(slot_); }
 
 bool Database::Lease::connection_lost() {
   if (db_.dialect_ != Dialect::Postgres) return false;
-  soci::session& sql = session();
+  soci::session& sql = Driver::session(connection());
   return pg_connection(sql) == nullptr || !sql.is_connected();
 }
 
-WriteTransaction::WriteTransaction(Database& db, soci::session& sql)
-    : WriteTransaction(sql, db.dialect(), db.lock_writes()) {}
+WriteTransaction::WriteTransaction(Database& db, Connection& sql) : WriteTransaction(sql, db.lock_writes()) {}
 
-WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : WriteTransaction(sql, dialect, {}) {}
+WriteTransaction::WriteTransaction(Connection& sql) : WriteTransaction(sql, {}) {}
 
-WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect, std::unique_lock<std::mutex> writer)
+WriteTransaction::WriteTransaction(Connection& sql, std::unique_lock<std::mutex> writer)
     : writer_(std::move(writer)), sql_(sql) {
   try {
-    sql_ << (dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-  } catch (const soci::soci_error& e) {
+    exec(sql_, sql_.dialect() == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  } catch (const DatabaseError& e) {
     done_ = true;  // nothing to roll back
     throw NothingSent(e.what());
   }
@@ -288,41 +349,124 @@ WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect, std::uni
 WriteTransaction::~WriteTransaction() {
   if (done_) return;
   try {
-    sql_ << "ROLLBACK";
+    exec(sql_, "ROLLBACK");
   } catch (...) {
     // The connection may already be broken; nothing more to undo.
   }
 }
 
 void WriteTransaction::commit() {
-  sql_ << "COMMIT";
+  exec(sql_, "COMMIT");
   done_ = true;
 }
 
-void bind_params(soci::statement& st, std::vector<std::pair<std::string, SqlValue>>& params) {
+void bind_params(Binder& b, std::vector<std::pair<std::string, SqlValue>>& params) {
   for (auto& [name, value] : params) {
     if (auto* i = std::get_if<std::int64_t>(&value))
-      st.exchange(soci::use(*i, name));
+      b.use(*i, name);
     else if (auto* d = std::get_if<double>(&value))
-      st.exchange(soci::use(*d, name));
+      b.use(*d, name);
     else
-      st.exchange(soci::use(std::get<std::string>(value), name));
+      b.use(std::get<std::string>(value), name);
   }
 }
 
-bool is_unique_violation(const soci::soci_error& e) {
-  const std::string msg = e.what();
-  return msg.find("UNIQUE constraint failed") != std::string::npos ||
-         msg.find("duplicate key value") != std::string::npos || msg.find("23505") != std::string::npos;
-}
-
-void Database::log_error(const char* operation, const soci::soci_error& e) const {
+void Database::log_error(const char* operation, const DatabaseError& e) const {
   if (!log_) return;
-  std::string msg = e.what();
-  if (auto cut = msg.find(" with :"); cut != std::string::npos) msg.resize(cut);
   // Through the injected logger (the process's), so JOGTRACK_LOG_FORMAT=json
   // stays JSON exactly when the database fails.
-  log_->error("database error in {}: {}", operation, one_line(msg));
+  log_->error("database error in {}: {}", operation, one_line(e.what()));
+}
+
+// --- Statements ---
+
+Statement::Statement(Connection& c) { new (driver_) soci::statement(Driver::session(c)); }
+
+Statement::~Statement() { Driver::statement(*this).~statement(); }
+
+void Statement::prepare(const std::string& text, bool once) {
+  soci::statement& st = Driver::statement(*this);
+  try {
+    st.alloc();
+    st.prepare(text, once ? soci::details::st_one_time_query : soci::details::st_repeatable_query);
+    st.define_and_bind();
+  } catch (const soci::soci_error& e) {
+    raise(e);
+  }
+}
+
+bool Statement::execute(bool exchange) {
+  try {
+    return Driver::statement(*this).execute(exchange);
+  } catch (const soci::soci_error& e) {
+    raise(e);
+  }
+}
+
+bool Statement::fetch() {
+  try {
+    return Driver::statement(*this).fetch();
+  } catch (const soci::soci_error& e) {
+    raise(e);
+  }
+}
+
+bool Statement::got_data() const { return Driver::statement(*this).got_data(); }
+
+long long Statement::get_affected_rows() {
+  try {
+    return Driver::statement(*this).get_affected_rows();
+  } catch (const soci::soci_error& e) {
+    raise(e);
+  }
+}
+
+void finish_cached(Statement& st, Dialect dialect) {
+  if (dialect != Dialect::Sqlite) return;
+  // Only called for SQLite sessions (libsoci_sqlite3 exports no typeinfo for a dynamic_cast).
+  auto* backend = static_cast<soci::sqlite3_statement_backend*>(Driver::statement(st).get_backend());
+  if (backend != nullptr && backend->stmt_ != nullptr) ::sqlite_api::sqlite3_reset(backend->stmt_);
+}
+
+void StatementCache::clear() noexcept {
+  try {
+    named_.clear();
+    keyed_.clear();
+  } catch (...) {
+    // Finalising a statement on a dead connection: nothing more to release.
+  }
+}
+
+// --- Binding (at prepare time only) ---
+
+namespace {
+soci::statement& driver_of(void* st) { return *std::launder(static_cast<soci::statement*>(st)); }
+}  // namespace
+
+void Binder::into(int& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(long& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(long long& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(double& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(std::string& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(std::optional<int>& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(std::optional<long>& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(std::optional<long long>& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(std::optional<double>& v) { driver_of(st_).exchange(soci::into(v)); }
+void Binder::into(std::optional<std::string>& v) { driver_of(st_).exchange(soci::into(v)); }
+
+void Binder::use(const int& v, const std::string& name) { driver_of(st_).exchange(soci::use(v, name)); }
+void Binder::use(const long& v, const std::string& name) { driver_of(st_).exchange(soci::use(v, name)); }
+void Binder::use(const long long& v, const std::string& name) { driver_of(st_).exchange(soci::use(v, name)); }
+void Binder::use(const double& v, const std::string& name) { driver_of(st_).exchange(soci::use(v, name)); }
+void Binder::use(const std::string& v, const std::string& name) { driver_of(st_).exchange(soci::use(v, name)); }
+void Binder::use(const std::optional<int>& v, const std::string& name) {
+  driver_of(st_).exchange(soci::use(v, name));
+}
+void Binder::use(const std::optional<double>& v, const std::string& name) {
+  driver_of(st_).exchange(soci::use(v, name));
+}
+void Binder::use(const std::optional<std::string>& v, const std::string& name) {
+  driver_of(st_).exchange(soci::use(v, name));
 }
 
 }  // namespace jogtrack::storage

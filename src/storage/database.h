@@ -1,7 +1,6 @@
-// SOCI connection pool, dialect differences, transactions and migrations (storage-internal).
+// The connection pool, dialect differences, transactions and migrations
+// (storage-internal; the driver is database.cpp's alone, see sql.h).
 #pragma once
-#include <soci/soci.h>
-
 #include <memory>
 #include <mutex>
 #include <string>
@@ -10,13 +9,11 @@
 
 #include "common/errors.h"
 #include "common/sql_value.h"
-#include "storage/statement_cache.h"
+#include "storage/sql.h"
 #include "storage/storage.h"
 #include "storage/wal_checkpointer.h"
 
 namespace jogtrack::storage {
-
-enum class Dialect { Sqlite, Postgres };
 
 // What may be done when the connection turns out to be lost in the middle of
 // an operation (PostgreSQL restarted, a backend killed, a network blip).
@@ -39,21 +36,23 @@ class Database {
   // (0 = none), so a stuck server or lock gives a 503 instead of a hung worker.
   // log: where failures and server notices go (nullptr: nowhere).
   Database(const std::string& url, std::size_t pool_size, long statement_timeout_ms = 0, Logger log = nullptr);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
   Dialect dialect() const { return dialect_; }
   const std::string& sqlite_path() const { return sqlite_path_; }
   int migrate();  // applies pending migrations; returns the schema version
 
-  // Logs a database failure without the bound values SOCI appends to its
-  // messages (they may be password hashes or token hashes).
-  void log_error(const char* operation, const soci::soci_error& e) const;
+  // Logs a database failure (its message carries no bound values).
+  void log_error(const char* operation, const DatabaseError& e) const;
 
-  // Runs f(session) on a pooled connection. A database failure becomes a 503
+  // Runs f(connection) on a pooled connection. A database failure becomes a 503
   // problem (logged without values). A connection found broken when leased is
   // reconnected first; one lost during f is reconnected and f is run once more
   // when `retry` allows it. Never waits more than a few seconds for a free
   // connection or a reconnect.
   template <class F>
-  auto run(const char* operation, Retry retry, F&& f) -> decltype(f(std::declval<soci::session&>()));
+  auto run(const char* operation, Retry retry, F&& f) -> decltype(f(std::declval<Connection&>()));
 
   // SELECT 1 on a healthy (or freshly reconnected) connection.
   bool ping();
@@ -66,31 +65,21 @@ class Database {
     return dialect_ == Dialect::Sqlite ? std::unique_lock<std::mutex>(write_mutex_) : std::unique_lock<std::mutex>();
   }
 
-  // The statement T (a CachedStatement made as T(sql) or T(sql, dialect))
-  // prepared on this pooled session, made on first use; only inside run(), on
-  // the session it passed.
-  template <class T>
-  T& cached(soci::session& sql) {
-    if constexpr (std::is_constructible_v<T, soci::session&, Dialect>)
-      return caches_[slot_of(sql)].get<T>(sql, dialect_);
-    else
-      return caches_[slot_of(sql)].get<T>(sql);
-  }
-  // The named query `text` prepared on this pooled session with Vars
-  // (StatementCache::prepared); only inside run(), on the session it passed.
+  // The named query `text` prepared on this pooled connection with Vars
+  // (StatementCache::prepared); only inside run(), on the connection it passed.
   template <class Vars>
-  Prepared<Vars>& prepared(soci::session& sql, const char* text) {
-    return caches_[slot_of(sql)].prepared<Vars>(sql, text);
+  Prepared<Vars>& prepared(Connection& sql, const char* text) {
+    return sql.statements().prepared<Vars>(sql, text);
   }
   // A statement built per request, cached by key (StatementCache::get_keyed).
   template <class T, class... Args>
-  T& cached_keyed(soci::session& sql, const std::string& key, Args&&... args) {
-    return caches_[slot_of(sql)].get_keyed<T>(key, sql, std::forward<Args>(args)...);
+  T& cached_keyed(Connection& sql, const std::string& key, Args&&... args) {
+    return sql.statements().get_keyed<T>(key, sql, std::forward<Args>(args)...);
   }
 
   template <class T>
-  T* find_keyed(soci::session& sql, const std::string& key) {
-    return caches_[slot_of(sql)].find_keyed<T>(key);
+  T* find_keyed(Connection& sql, const std::string& key) {
+    return sql.statements().find_keyed<T>(key);
   }
 
   // A leased pool slot, healed (reconnected) if its connection looks broken.
@@ -98,11 +87,11 @@ class Database {
    public:
     Lease(Database& db, const char* operation);
     ~Lease();
-    soci::session& session() { return db_.pool_->at(slot_); }
+    Connection& connection() { return *db_.connections_[slot_]; }
     // After a failure: is the connection gone (so a retry may help)?
     bool connection_lost();
     // Forgets the statements prepared on this connection (after a failure).
-    void drop_statements() noexcept { db_.caches_[slot_].clear(); }
+    void drop_statements() noexcept { connection().statements().clear(); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
 
@@ -112,9 +101,9 @@ class Database {
   };
 
  private:
-  void open_connection(soci::session& sql);
-  void configure_postgres(soci::session& sql);
-  std::size_t slot_of(soci::session& sql) const;
+  struct Pool;  // the driver's connection pool (database.cpp)
+  void open_connection(Connection& c);
+  void configure_postgres(Connection& c);
   Logger log_;  // declared first: the checkpointer and the notice hooks log through it
   Dialect dialect_;
   std::string url_;  // the connection string actually used (PostgreSQL)
@@ -123,16 +112,8 @@ class Database {
   std::size_t size_;
   std::mutex write_mutex_;                         // SQLite writers (lock_writes)
   std::unique_ptr<WalCheckpointer> checkpointer_;  // SQLite; outlives the pool's connections
-  std::unique_ptr<soci::connection_pool> pool_;
-  std::vector<soci::session*> sessions_;  // by pool position
-  std::vector<StatementCache> caches_;    // by pool position
-};
-
-// Thrown by WriteTransaction when BEGIN itself fails: nothing was sent that
-// could have changed data, so a write may safely be retried.
-class NothingSent : public soci::soci_error {
- public:
-  explicit NothingSent(const std::string& what) : soci::soci_error(what) {}
+  std::unique_ptr<Pool> pool_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // by pool position, with their statements
 };
 
 // A write transaction. On SQLite it takes the write lock up front (BEGIN
@@ -141,42 +122,38 @@ class NothingSent : public soci::soci_error {
 // process's writers (Database::lock_writes).
 class WriteTransaction {
  public:
-  WriteTransaction(Database& db, soci::session& sql);
-  // Without the in-process queue (migrations; callers not yet moved over):
-  // SQLite's busy handler arbitrates.
-  WriteTransaction(soci::session& sql, Dialect dialect);
+  WriteTransaction(Database& db, Connection& sql);
+  // Without the in-process queue (migrations): SQLite's busy handler arbitrates.
+  explicit WriteTransaction(Connection& sql);
   ~WriteTransaction();
   void commit();
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
 
  private:
-  WriteTransaction(soci::session& sql, Dialect dialect, std::unique_lock<std::mutex> writer);
+  WriteTransaction(Connection& sql, std::unique_lock<std::mutex> writer);
   std::unique_lock<std::mutex> writer_;  // released after COMMIT/ROLLBACK (declared first)
-  soci::session& sql_;
+  Connection& sql_;
   bool done_ = false;
 };
 
 // Binds a filter's parameters (kept alive by the caller) to a statement.
-void bind_params(soci::statement& st, std::vector<std::pair<std::string, SqlValue>>& params);
+void bind_params(Binder& b, std::vector<std::pair<std::string, SqlValue>>& params);
 
-// True if the error is a unique-constraint violation on either backend.
-bool is_unique_violation(const soci::soci_error& e);
-
-// Runs the migrations of one dialect (migrations.cpp).
-int apply_migrations(soci::session& sql, Dialect dialect);
+// Runs the migrations of the connection's dialect (migrations.cpp).
+int apply_migrations(Connection& sql);
 
 [[noreturn]] inline void throw_unavailable() {
   throw ApiError(ErrorKind::Unavailable, {}, {}, 1);  // the fact; the words are the kind's
 }
 
 template <class F>
-auto Database::run(const char* operation, Retry retry, F&& f) -> decltype(f(std::declval<soci::session&>())) {
+auto Database::run(const char* operation, Retry retry, F&& f) -> decltype(f(std::declval<Connection&>())) {
   for (int attempt = 0;; ++attempt) {
     Lease lease(*this, operation);
     try {
-      return f(lease.session());
-    } catch (const soci::soci_error& e) {
+      return f(lease.connection());
+    } catch (const DatabaseError& e) {
       const bool nothing_sent = dynamic_cast<const NothingSent*>(&e) != nullptr;
       log_error(operation, e);
       lease.drop_statements();

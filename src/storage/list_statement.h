@@ -12,10 +12,10 @@
 
 namespace jogtrack::storage {
 
-// The columns of a COUNT(*), as a SOCI into-target.
+// The columns of a COUNT(*).
 struct CountRow {
   long long total = 0;
-  void bind(soci::statement& st) { st.exchange(soci::into(total)); }
+  void bind(Binder& b) { b.into(total); }
 };
 
 // A list, count or report query whose SQL depends on the request's filter and
@@ -29,22 +29,21 @@ struct FilteredQuery final : CachedStatement {
   Scope scope;
   long long limit = 0, offset = 0;
   std::vector<std::pair<std::string, SqlValue>> params;
-  soci::statement st;
+  Statement st;
 
   // Made with the first request's scope: a scope may decide what it binds.
-  FilteredQuery(soci::session& sql, const std::string& text, const Scope& s, const std::vector<SqlValue>& values,
+  FilteredQuery(Connection& sql, const std::string& text, const Scope& s, const std::vector<SqlValue>& values,
                 bool paged)
       : scope(s), params(named_params(values)), st(sql) {
-    row.bind(st);
-    scope.bind(st);
-    bind_params(st, params);
+    Binder b = st.binder();
+    row.bind(b);
+    scope.bind(b);
+    bind_params(b, params);
     if (paged) {
-      st.exchange(soci::use(limit, "lim"));
-      st.exchange(soci::use(offset, "off"));
+      b.use(limit, "lim");
+      b.use(offset, "off");
     }
-    st.alloc();
     st.prepare(text);
-    st.define_and_bind();
   }
 
   // Runs the statement with the request's values; each(row) per row fetched.
@@ -59,7 +58,7 @@ struct FilteredQuery final : CachedStatement {
     for (std::size_t i = 0; i < params.size(); ++i) params[i].second = values[i];
     // Also when each() throws (a row that does not read back): no statement is left open mid-fetch.
     struct Finish {
-      soci::statement& st;
+      Statement& st;
       Dialect dialect;
       ~Finish() { finish_cached(st, dialect); }
     } finish{st, dialect};
@@ -95,7 +94,7 @@ struct ListShape {
 // text, called only when this connection has not prepared it yet. `kind` must
 // name everything besides the shape that changes the SQL (e.g. a role scope).
 template <class Row, class Scope, class Emit, class Each>
-void run_filtered(Database& db, soci::session& sql, const char* kind, bool with_sort, bool paged,
+void run_filtered(Database& db, Connection& sql, const char* kind, bool with_sort, bool paged,
                   const ListShape& shape, const Scope& scope, Emit&& emit, Each&& each) {
   std::string key = kind;
   key += '\x1f';

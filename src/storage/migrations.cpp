@@ -81,30 +81,31 @@ const std::vector<Migration>& migrations() {
   return all;
 }
 
-int current_version(soci::session& sql) {
-  int version = 0;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT MAX(version) FROM schema_version", soci::into(version, ind);
-  return ind == soci::i_ok ? version : 0;
+int current_version(Connection& sql) {
+  std::optional<int> version;
+  exec(sql, "SELECT MAX(version) FROM schema_version", into(version));
+  return version.value_or(0);
 }
 
 }  // namespace
 
-int apply_migrations(soci::session& sql, Dialect dialect) {
-  WriteTransaction tx(sql, dialect);
+int apply_migrations(Connection& sql) {
+  const Dialect dialect = sql.dialect();
+  WriteTransaction tx(sql);
   // Several processes may start at once on one PostgreSQL: serialise them
   // (even CREATE TABLE IF NOT EXISTS can fail when two run it concurrently).
-  if (dialect == Dialect::Postgres) sql << "SELECT pg_advisory_xact_lock(7413)";
-  sql << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)";
+  if (dialect == Dialect::Postgres) exec(sql, "SELECT pg_advisory_xact_lock(7413)");
+  exec(sql, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)");
   int version = current_version(sql);
   for (const auto& m : migrations()) {
     if (m.version <= version) continue;
-    for (const auto& statement : dialect == Dialect::Sqlite ? m.sqlite : m.postgres) sql << statement;
-    sql << "INSERT INTO schema_version (version, applied_at) VALUES (:v, "
-        << (dialect == Dialect::Sqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-                                       : "to_char(now() at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
-        << ")",
-        soci::use(m.version);
+    for (const auto& statement : dialect == Dialect::Sqlite ? m.sqlite : m.postgres) exec(sql, statement);
+    exec(sql,
+         std::string("INSERT INTO schema_version (version, applied_at) VALUES (:v, ") +
+             (dialect == Dialect::Sqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+                                         : "to_char(now() at time zone 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')") +
+             ")",
+         use(m.version, "v"));
     version = m.version;
   }
   tx.commit();

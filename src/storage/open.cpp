@@ -28,7 +28,7 @@ std::shared_ptr<Database> open_database(const std::string& url, std::size_t pool
   auto db = std::make_shared<Database>(url, pool_size, statement_timeout_ms, log);
   try {
     db->migrate();
-  } catch (const soci::soci_error& e) {
+  } catch (const DatabaseError& e) {
     db->log_error("open", e);
     throw std::runtime_error("cannot open the database");
   }

@@ -1,7 +1,5 @@
 // If-Match inside a write transaction: the row's version, read and locked, against the client's (storage-internal).
 #pragma once
-#include <soci/soci.h>
-
 #include "storage/database.h"
 #include "storage/storage.h"
 
@@ -14,7 +12,7 @@ namespace jogtrack::storage {
 // slip in between the check and this one. A missing row passes: the write
 // then finds nothing and its caller answers 404. `table` and `id_column` are
 // constants of the caller, never request text.
-void require_version(soci::session& sql, Dialect dialect, const char* table, const char* id_column, long long id,
+void require_version(Connection& sql, const char* table, const char* id_column, long long id,
                      const VersionCheck& check);
 
 }  // namespace jogtrack::storage

@@ -17,33 +17,33 @@ namespace {
 // The live owner's runs_version (kReadRunsVersion; no row: the owner is gone).
 struct RunsVersionVars {
   long long user_id = 0, version = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(version));
-    st.exchange(soci::use(user_id, "uid"));
+  void bind(Binder& b) {
+    b.into(version);
+    b.use(user_id, "uid");
   }
 };
 
 // Runs of one owner (the runs service's visibility rule).
 struct OwnerScope {
   long long owner = 0;
-  void bind(soci::statement& st) { st.exchange(soci::use(owner, "owner")); }
+  void bind(Binder& b) { b.use(owner, "owner"); }
 };
 
-// The columns of one week, as SOCI into-targets.
+// The columns of one week of the report.
 struct WeekCols {
   int iso_year = 0, iso_week = 0;
   long long runs = 0, distance = 0, time = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(iso_year));
-    st.exchange(soci::into(iso_week));
-    st.exchange(soci::into(runs));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
+  void bind(Binder& b) {
+    b.into(iso_year);
+    b.into(iso_week);
+    b.into(runs);
+    b.into(distance);
+    b.into(time);
   }
 };
 
 // The live owner's runs_version; nullopt if the owner is gone (or unknown).
-std::optional<long long> read_runs_version(Database& db, soci::session& sql, long long owner) {
+std::optional<long long> read_runs_version(Database& db, Connection& sql, long long owner) {
   auto& version = db.prepared<RunsVersionVars>(sql, queries::kReadRunsVersion);
   version.vars.user_id = owner;
   version.st.execute(true);
@@ -58,7 +58,7 @@ std::optional<long long> read_runs_version(Database& db, soci::session& sql, lon
 // runs_version, takes `known` if it was taken at that version or else
 // count(), then page() unless the page lies past the end.
 template <class Row, class Count, class ReadPage>
-VersionedPage<Row> versioned_page(Database& db, soci::session& sql, long long owner, const ListRequest& request,
+VersionedPage<Row> versioned_page(Database& db, Connection& sql, long long owner, const ListRequest& request,
                                   const std::optional<KnownTotal>& known, Count&& count, ReadPage&& page) {
   VersionedPage<Row> result;
   const auto runs_version = read_runs_version(db, sql, owner);
@@ -80,7 +80,7 @@ VersionedPage<Row> versioned_page(Database& db, soci::session& sql, long long ow
 
 VersionedRunPage SociRunStore::list_versioned(std::int64_t owner_id, const ListRequest& request,
                                               const std::optional<KnownTotal>& known) {
-  return db_.run("list runs", Retry::Safe, [&](soci::session& sql) {
+  return db_.run("list runs", Retry::Safe, [&](Connection& sql) {
     const OwnerScope scope{owner_id};
     const ListShape shape(request);
     return versioned_page<RunRecord>(
@@ -102,7 +102,7 @@ VersionedRunPage SociRunStore::list_versioned(std::int64_t owner_id, const ListR
 
 VersionedPage<WeekRow> SociRunStore::weekly_versioned(std::int64_t owner_id, const ListRequest& request,
                                                       const std::optional<KnownTotal>& known) {
-  return db_.run("weekly report", Retry::Safe, [&](soci::session& sql) {
+  return db_.run("weekly report", Retry::Safe, [&](Connection& sql) {
     const OwnerScope scope{owner_id};
     const ListShape shape(request);
     return versioned_page<WeekRow>(

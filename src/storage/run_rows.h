@@ -1,14 +1,13 @@
-// How a run row and a run's written values bind to SOCI statements
+// How a run row and a run's written values bind to statements
 // (storage-internal; shared by the runs store and its lists).
 #pragma once
-#include <soci/soci.h>
-
 #include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "common/dates.h"
+#include "storage/sql.h"
 #include "storage/storage.h"
 
 namespace jogtrack::storage {
@@ -20,22 +19,22 @@ struct RunRow {
   RunRecord record;
   std::string date, condition;  // reused from row to row
 
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(record.result_id));
-    st.exchange(soci::into(record.user_id));
-    st.exchange(soci::into(date));
-    st.exchange(soci::into(record.distance));
-    st.exchange(soci::into(record.time));
-    st.exchange(soci::into(record.speed));
-    st.exchange(soci::into(record.location));
-    st.exchange(soci::into(record.where.latitude));
-    st.exchange(soci::into(record.where.longitude));
-    st.exchange(soci::into(condition));
-    st.exchange(soci::into(record.iso_year));
-    st.exchange(soci::into(record.iso_week));
-    st.exchange(soci::into(record.created_at));
-    st.exchange(soci::into(record.updated_at));
-    st.exchange(soci::into(record.version));
+  void bind(Binder& b) {
+    b.into(record.result_id);
+    b.into(record.user_id);
+    b.into(date);
+    b.into(record.distance);
+    b.into(record.time);
+    b.into(record.speed);
+    b.into(record.location);
+    b.into(record.where.latitude);
+    b.into(record.where.longitude);
+    b.into(condition);
+    b.into(record.iso_year);
+    b.into(record.iso_week);
+    b.into(record.created_at);
+    b.into(record.updated_at);
+    b.into(record.version);
   }
 
   // The fetched row, typed and moved out (the next fetch assigns every column
@@ -49,9 +48,10 @@ struct RunParams {
   RunValues values;
   long long user_id, distance, time;
   std::string date;
-  double temperature_max = 0, temperature_min = 0, precipitation = 0, wind_speed = 0;
-  int weather_code = 0, iso_year, iso_week;
-  soci::indicator tmax_ind, tmin_ind, precip_ind, wind_ind, code_ind;
+  int iso_year, iso_week;
+  // NULL when unknown (or not finite).
+  std::optional<double> temperature_max, temperature_min, precipitation, wind_speed;
+  std::optional<int> weather_code;
   std::string now;
 
   explicit RunParams(const RunValues& v)
@@ -62,11 +62,11 @@ struct RunParams {
         date(format_date(v.date)),
         iso_year(v.iso_year),
         iso_week(v.iso_week),
-        tmax_ind(set(temperature_max, typed(v).temperature_max)),
-        tmin_ind(set(temperature_min, typed(v).temperature_min)),
-        precip_ind(set(precipitation, typed(v).precipitation_sum)),
-        wind_ind(set(wind_speed, typed(v).wind_speed_max)),
-        code_ind(set(weather_code, typed(v).weather_code)),
+        temperature_max(finite(typed(v).temperature_max)),
+        temperature_min(finite(typed(v).temperature_min)),
+        precipitation(finite(typed(v).precipitation_sum)),
+        wind_speed(finite(typed(v).wind_speed_max)),
+        weather_code(finite(typed(v).weather_code)),
         now(now_timestamp()) {}
 
   // The condition's typed values fill the filterable columns. A condition made
@@ -79,29 +79,28 @@ struct RunParams {
   }
 
   template <class T>
-  static soci::indicator set(T& out, const std::optional<T>& value) {
-    if (!value || !std::isfinite(static_cast<double>(*value))) return soci::i_null;
-    out = *value;
-    return soci::i_ok;
+  static std::optional<T> finite(const std::optional<T>& value) {
+    if (!value || !std::isfinite(static_cast<double>(*value))) return std::nullopt;
+    return value;
   }
 
   // Every column but user_id and the timestamps.
-  void bind_values(soci::statement& st) {
-    st.exchange(soci::use(date, "date"));
-    st.exchange(soci::use(distance, "distance"));
-    st.exchange(soci::use(time, "time"));
-    st.exchange(soci::use(values.speed, "speed"));
-    st.exchange(soci::use(values.location, "location"));
-    st.exchange(soci::use(values.where.latitude, "lat"));
-    st.exchange(soci::use(values.where.longitude, "lon"));
-    st.exchange(soci::use(values.condition.json(), "cond"));  // as stored, encoded once
-    st.exchange(soci::use(temperature_max, tmax_ind, "tmax"));
-    st.exchange(soci::use(temperature_min, tmin_ind, "tmin"));
-    st.exchange(soci::use(precipitation, precip_ind, "precip"));
-    st.exchange(soci::use(wind_speed, wind_ind, "wind"));
-    st.exchange(soci::use(weather_code, code_ind, "code"));
-    st.exchange(soci::use(iso_year, "iso_year"));
-    st.exchange(soci::use(iso_week, "iso_week"));
+  void bind_values(Binder& b) {
+    b.use(date, "date");
+    b.use(distance, "distance");
+    b.use(time, "time");
+    b.use(values.speed, "speed");
+    b.use(values.location, "location");
+    b.use(values.where.latitude, "lat");
+    b.use(values.where.longitude, "lon");
+    b.use(values.condition.json(), "cond");  // as stored, encoded once
+    b.use(temperature_max, "tmax");
+    b.use(temperature_min, "tmin");
+    b.use(precipitation, "precip");
+    b.use(wind_speed, "wind");
+    b.use(weather_code, "code");
+    b.use(iso_year, "iso_year");
+    b.use(iso_week, "iso_week");
   }
 
   // What was written, as the row now stored (a new row: version 1).

@@ -18,35 +18,35 @@ namespace {
 struct InsertRunVars {
   RunParams p{RunValues{}};
   long long id = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(id));
-    st.exchange(soci::use(p.user_id, "user_id"));
-    p.bind_values(st);
-    st.exchange(soci::use(p.now, "created"));
-    st.exchange(soci::use(p.now, "updated"));
+  void bind(Binder& b) {
+    b.into(id);
+    b.use(p.user_id, "user_id");
+    p.bind_values(b);
+    b.use(p.now, "created");
+    b.use(p.now, "updated");
   }
 };
 
 struct FindRunVars {
   long long id = 0;
   RunRow row;
-  void bind(soci::statement& st) {
-    row.bind(st);
-    st.exchange(soci::use(id, "id"));
+  void bind(Binder& b) {
+    row.bind(b);
+    b.use(id, "id");
   }
 };
 
 struct UpdateRunVars {
   RunParams p{RunValues{}};
   long long id = 0;
-  void bind(soci::statement& st) {
-    p.bind_values(st);
-    st.exchange(soci::use(p.now, "updated"));
-    st.exchange(soci::use(id, "id"));
+  void bind(Binder& b) {
+    p.bind_values(b);
+    b.use(p.now, "updated");
+    b.use(id, "id");
   }
 };
 
-std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long result_id) {
+std::optional<RunRecord> find_live(Database& db, Connection& sql, long long result_id) {
   auto& q = db.prepared<FindRunVars>(sql, queries::kFindLiveRun);
   q.vars.id = result_id;
   q.st.execute(true);
@@ -59,7 +59,7 @@ std::optional<RunRecord> find_live(Database& db, soci::session& sql, long long r
 }  // namespace
 
 RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
-  return db_.run("create run", Retry::BeforeSend, [&](soci::session& sql) {
+  return db_.run("create run", Retry::BeforeSend, [&](Connection& sql) {
     WriteTransaction tx(db_, sql);
     auto& q = db_.prepared<InsertRunVars>(sql, queries::kInsertRun);
     q.vars.p = RunParams(run);
@@ -77,7 +77,7 @@ RunRecord SociRunStore::create(const RunValues& run, const Deadline& deadline) {
 }
 
 std::vector<RunRecord> SociRunStore::create_many(const std::vector<RunValues>& runs, const Deadline& deadline) {
-  return db_.run("import runs", Retry::BeforeSend, [&](soci::session& sql) {
+  return db_.run("import runs", Retry::BeforeSend, [&](Connection& sql) {
     WriteTransaction tx(db_, sql);
     std::vector<RunRecord> created;
     created.reserve(runs.size());
@@ -100,17 +100,17 @@ std::vector<RunRecord> SociRunStore::create_many(const std::vector<RunValues>& r
 }
 
 std::optional<RunRecord> SociRunStore::find(std::int64_t result_id) {
-  return db_.run("find run", Retry::Safe, [&](soci::session& sql) {
+  return db_.run("find run", Retry::Safe, [&](Connection& sql) {
     return find_live(db_, sql, result_id);
   });
 }
 
 std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunValues& run,
                                              const Deadline& deadline, const VersionCheck& check) {
-  return db_.run("update run", Retry::BeforeSend, [&](soci::session& sql) -> std::optional<RunRecord> {
+  return db_.run("update run", Retry::BeforeSend, [&](Connection& sql) -> std::optional<RunRecord> {
     long long id = result_id;
     WriteTransaction tx(db_, sql);
-    require_version(sql, db_.dialect(), "runs", "result_id", id, check);
+    require_version(sql, "runs", "result_id", id, check);
     const auto old = old_run(db_, sql, id);
     if (!old) return std::nullopt;
     auto& q = db_.prepared<UpdateRunVars>(sql, queries::kUpdateLiveRun);
@@ -132,19 +132,13 @@ std::optional<RunRecord> SociRunStore::update(std::int64_t result_id, const RunV
 }
 
 bool SociRunStore::remove(std::int64_t result_id, const Deadline& deadline, const VersionCheck& check) {
-  return db_.run("delete run", Retry::BeforeSend, [&](soci::session& sql) {
+  return db_.run("delete run", Retry::BeforeSend, [&](Connection& sql) {
     long long id = result_id;
     WriteTransaction tx(db_, sql);
-    require_version(sql, db_.dialect(), "runs", "result_id", id, check);
+    require_version(sql, "runs", "result_id", id, check);
     const auto old = old_run(db_, sql, id);
     if (!old) return false;
-    bool changed = false;
-    {
-      soci::statement st = (sql.prepare << queries::kDeleteLiveRun, soci::use(id, "id"));
-      st.execute(true);
-      changed = st.get_affected_rows() > 0;
-      st.clean_up();
-    }
+    const bool changed = exec_count(sql, queries::kDeleteLiveRun, use(id, "id")) > 0;
     if (changed) {
       bump_runs_version(db_, sql, old->user_id);
       subtract_week(db_, sql, *old);

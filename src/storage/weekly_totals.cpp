@@ -10,13 +10,13 @@ namespace {
 struct OldRunVars {
   long long id = 0, user_id = 0, distance = 0, time = 0;
   int iso_year = 0, iso_week = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::into(user_id));
-    st.exchange(soci::into(iso_year));
-    st.exchange(soci::into(iso_week));
-    st.exchange(soci::into(distance));
-    st.exchange(soci::into(time));
-    st.exchange(soci::use(id, "id"));
+  void bind(Binder& b) {
+    b.into(user_id);
+    b.into(iso_year);
+    b.into(iso_week);
+    b.into(distance);
+    b.into(time);
+    b.use(id, "id");
   }
 };
 
@@ -24,13 +24,13 @@ struct OldRunVars {
 struct WeekVars {
   long long user_id = 0, runs = 0, distance = 0, time = 0;
   int iso_year = 0, iso_week = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::use(user_id, "uid"));
-    st.exchange(soci::use(iso_year, "y"));
-    st.exchange(soci::use(iso_week, "w"));
-    st.exchange(soci::use(runs, "n"));
-    st.exchange(soci::use(distance, "d"));
-    st.exchange(soci::use(time, "t"));
+  void bind(Binder& b) {
+    b.use(user_id, "uid");
+    b.use(iso_year, "y");
+    b.use(iso_week, "w");
+    b.use(runs, "n");
+    b.use(distance, "d");
+    b.use(time, "t");
   }
 };
 
@@ -38,32 +38,32 @@ struct WeekVars {
 struct WeekKeyVars {
   long long user_id = 0;
   int iso_year = 0, iso_week = 0;
-  void bind(soci::statement& st) {
-    st.exchange(soci::use(user_id, "uid"));
-    st.exchange(soci::use(iso_year, "y"));
-    st.exchange(soci::use(iso_week, "w"));
+  void bind(Binder& b) {
+    b.use(user_id, "uid");
+    b.use(iso_year, "y");
+    b.use(iso_week, "w");
   }
 };
 
 struct UserIdVars {
   long long user_id = 0;
-  void bind(soci::statement& st) { st.exchange(soci::use(user_id, "uid")); }
+  void bind(Binder& b) { b.use(user_id, "uid"); }
 };
 
-void execute_cached(soci::statement& st, Dialect dialect) {
+void execute_cached(Statement& st, Dialect dialect) {
   st.execute(true);
   finish_cached(st, dialect);
 }
 
 }  // namespace
 
-void bump_runs_version(Database& db, soci::session& sql, long long user_id) {
+void bump_runs_version(Database& db, Connection& sql, long long user_id) {
   auto& bump = db.prepared<UserIdVars>(sql, queries::kBumpRunsVersion);
   bump.vars.user_id = user_id;
   execute_cached(bump.st, db.dialect());
 }
 
-void adjust_week(Database& db, soci::session& sql, long long user_id, int iso_year, int iso_week, long long runs,
+void adjust_week(Database& db, Connection& sql, long long user_id, int iso_year, int iso_week, long long runs,
                  long long distance, long long time) {
   auto& q = db.prepared<WeekVars>(sql, queries::kAdjustWeek);
   q.vars.user_id = user_id;
@@ -75,7 +75,7 @@ void adjust_week(Database& db, soci::session& sql, long long user_id, int iso_ye
   execute_cached(q.st, db.dialect());
 }
 
-void prune_week(Database& db, soci::session& sql, long long user_id, int iso_year, int iso_week) {
+void prune_week(Database& db, Connection& sql, long long user_id, int iso_year, int iso_week) {
   auto& q = db.prepared<WeekKeyVars>(sql, queries::kPruneWeek);
   q.vars.user_id = user_id;
   q.vars.iso_year = iso_year;
@@ -83,7 +83,7 @@ void prune_week(Database& db, soci::session& sql, long long user_id, int iso_yea
   execute_cached(q.st, db.dialect());
 }
 
-std::optional<OldRunValues> old_run(Database& db, soci::session& sql, long long result_id) {
+std::optional<OldRunValues> old_run(Database& db, Connection& sql, long long result_id) {
   auto& q = db.prepared<OldRunVars>(
       sql, db.dialect() == Dialect::Postgres ? queries::kOldRunPostgres : queries::kOldRunSqlite);
   auto& v = q.vars;
@@ -96,7 +96,7 @@ std::optional<OldRunValues> old_run(Database& db, soci::session& sql, long long 
 }
 
 // Removes a run's contribution from weekly_totals.
-void subtract_week(Database& db, soci::session& sql, const OldRunValues& old) {
+void subtract_week(Database& db, Connection& sql, const OldRunValues& old) {
   adjust_week(db, sql, old.user_id, old.iso_year, old.iso_week, -1, -old.distance, -old.time);
 }
 

@@ -16,14 +16,14 @@ struct OldRunValues {
 };
 
 // nullopt: no such run. On PostgreSQL the row is locked until the transaction ends.
-std::optional<OldRunValues> old_run(Database& db, soci::session& sql, long long result_id);
-void bump_runs_version(Database& db, soci::session& sql, long long user_id);
+std::optional<OldRunValues> old_run(Database& db, Connection& sql, long long result_id);
+void bump_runs_version(Database& db, Connection& sql, long long user_id);
 // weekly_totals(user, week) += (runs, distance, time).
-void adjust_week(Database& db, soci::session& sql, long long user_id, int iso_year, int iso_week, long long runs,
+void adjust_week(Database& db, Connection& sql, long long user_id, int iso_year, int iso_week, long long runs,
                  long long distance, long long time);
 // Removes a run's contribution.
-void subtract_week(Database& db, soci::session& sql, const OldRunValues& old);
+void subtract_week(Database& db, Connection& sql, const OldRunValues& old);
 // Drops the week if no run is left in it.
-void prune_week(Database& db, soci::session& sql, long long user_id, int iso_year, int iso_week);
+void prune_week(Database& db, Connection& sql, long long user_id, int iso_year, int iso_week);
 
 }  // namespace jogtrack::storage

@@ -247,7 +247,9 @@ TEST_F(RunServiceTest, AnUnreadableStoredConditionFailsOnlyAnUpdateThatKeepsIt) 
   const auto r = service_->create(alice_, std::nullopt, run("2017-05-05", 5000, 1500), Deadline::never());
   long long id = r.result_id;
   db_->run("corrupt", storage::Retry::Safe,
-           [&](soci::session& sql) { sql << "UPDATE runs SET condition = 'garbage' WHERE result_id = :id", soci::use(id); });
+           [&](storage::Connection& sql) {
+             exec(sql, "UPDATE runs SET condition = 'garbage' WHERE result_id = :id", storage::use(id, "id"));
+           });
   EXPECT_EQ(service_->get(alice_, r.result_id).condition.json(), "garbage");
   RunPatch distance;
   distance.distance = 6000;

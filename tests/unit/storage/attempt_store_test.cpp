@@ -30,7 +30,7 @@ struct Backend : test_env::ScratchBackend {
 
   std::int64_t rows() {
     long long n = 0;
-    db->run("count", Retry::Safe, [&](soci::session& sql) { sql << "SELECT COUNT(*) FROM login_failures", soci::into(n); });
+    db->run("count", Retry::Safe, [&](Connection& sql) { exec(sql, "SELECT COUNT(*) FROM login_failures", into(n)); });
     return n;
   }
 };

@@ -98,7 +98,7 @@ TEST_P(SqlIdempotencyExpiry, ExpiredKeysStartAgainAndArePruned) {
   sql_store.prune(now_ + 3 * kTtl);
   long long rows = -1;
   backend_->db->run("count", Retry::Safe,
-                    [&](soci::session& sql) { sql << "SELECT COUNT(*) FROM idempotency_keys", soci::into(rows); });
+                    [&](Connection& sql) { exec(sql, "SELECT COUNT(*) FROM idempotency_keys", into(rows)); });
   EXPECT_EQ(rows, 0);
 }
 

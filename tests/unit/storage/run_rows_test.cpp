@@ -72,9 +72,9 @@ class RunRows : public ::testing::TestWithParam<std::string> {
 
   void set_column(std::int64_t id, const char* column, const std::string& text) {
     long long result_id = id;
-    backend_.db->run("corrupt", Retry::Safe, [&](soci::session& sql) {
-      sql << "UPDATE runs SET " + std::string(column) + " = :t WHERE result_id = :id", soci::use(text, "t"),
-          soci::use(result_id, "id");
+    backend_.db->run("corrupt", Retry::Safe, [&](Connection& sql) {
+      exec(sql, "UPDATE runs SET " + std::string(column) + " = :t WHERE result_id = :id", use(text, "t"),
+           use(result_id, "id"));
     });
   }
 

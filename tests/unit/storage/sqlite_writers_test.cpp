@@ -20,22 +20,22 @@ std::string temp_db() {
 
 int count_rows(Database& db) {
   int n = 0;
-  db.run("count", Retry::Safe, [&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(n); });
+  db.run("count", Retry::Safe, [&](Connection& sql) { exec(sql, "SELECT COUNT(*) FROM t", into(n)); });
   return n;
 }
 
 TEST(SqliteWriters, ConcurrentWriteTransactionsAllCommit) {
   Database db("sqlite:" + temp_db(), 4);
-  db.run("create", Retry::Safe, [](soci::session& sql) { sql << "CREATE TABLE t (v TEXT)"; });
+  db.run("create", Retry::Safe, [](Connection& sql) { exec(sql, "CREATE TABLE t (v TEXT)"); });
   constexpr int kThreads = 6, kEach = 200;
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i)
     threads.emplace_back([&db] {
       const std::string payload(2000, 'x');  // ~1 page per row: the WAL passes 1,000 pages
       for (int j = 0; j < kEach; ++j)
-        db.run("insert", Retry::BeforeSend, [&](soci::session& sql) {
+        db.run("insert", Retry::BeforeSend, [&](Connection& sql) {
           WriteTransaction tx(db, sql);
-          sql << "INSERT INTO t (v) VALUES (:v)", soci::use(payload, "v");
+          exec(sql, "INSERT INTO t (v) VALUES (:v)", use(payload, "v"));
           tx.commit();
         });
     });
@@ -46,7 +46,7 @@ TEST(SqliteWriters, ConcurrentWriteTransactionsAllCommit) {
 TEST(SqliteWriters, AWriteWaitsOutAnotherProcessesShortLock) {
   const std::string path = temp_db();
   Database db("sqlite:" + path, 2);
-  db.run("create", Retry::Safe, [](soci::session& sql) { sql << "CREATE TABLE t (v TEXT)"; });
+  db.run("create", Retry::Safe, [](Connection& sql) { exec(sql, "CREATE TABLE t (v TEXT)"); });
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
@@ -55,9 +55,9 @@ TEST(SqliteWriters, AWriteWaitsOutAnotherProcessesShortLock) {
     sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
   });
   const auto t0 = std::chrono::steady_clock::now();
-  db.run("insert", Retry::BeforeSend, [&](soci::session& sql) {
+  db.run("insert", Retry::BeforeSend, [&](Connection& sql) {
     WriteTransaction tx(db, sql);
-    sql << "INSERT INTO t (v) VALUES ('x')";
+    exec(sql, "INSERT INTO t (v) VALUES ('x')");
     tx.commit();
   });
   const auto waited = std::chrono::steady_clock::now() - t0;
@@ -71,12 +71,12 @@ TEST(SqliteWriters, AWriteWaitsOutAnotherProcessesShortLock) {
 TEST(SqliteWriters, TheWalIsCheckpointedInTheBackground) {
   const std::string path = temp_db();
   Database db("sqlite:" + path, 2);
-  db.run("create", Retry::Safe, [](soci::session& sql) { sql << "CREATE TABLE t (v TEXT)"; });
+  db.run("create", Retry::Safe, [](Connection& sql) { exec(sql, "CREATE TABLE t (v TEXT)"); });
   const std::string payload(3000, 'y');
   for (int j = 0; j < 1500; ++j)
-    db.run("insert", Retry::BeforeSend, [&](soci::session& sql) {
+    db.run("insert", Retry::BeforeSend, [&](Connection& sql) {
       WriteTransaction tx(db, sql);
-      sql << "INSERT INTO t (v) VALUES (:v)", soci::use(payload, "v");
+      exec(sql, "INSERT INTO t (v) VALUES (:v)", use(payload, "v"));
       tx.commit();
     });
   // The checkpointer copies the WAL into the database file: the file grows

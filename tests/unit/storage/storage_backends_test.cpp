@@ -73,7 +73,7 @@ TEST(Database, SqliteFailuresBecome503) {
   db.migrate();
   EXPECT_TRUE(db.ping());
   try {
-    db.run("bad statement", Retry::Safe, [](soci::session& sql) { sql << "SELECT * FROM no_such_table"; });
+    db.run("bad statement", Retry::Safe, [](Connection& sql) { exec(sql, "SELECT * FROM no_such_table"); });
     FAIL() << "no error";
   } catch (const ApiError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
@@ -81,7 +81,7 @@ TEST(Database, SqliteFailuresBecome503) {
   }
   // domain errors pass through untouched
   EXPECT_THROW(db.run("conflict", Retry::BeforeSend,
-                      [](soci::session&) { throw ApiError(ErrorKind::UsernameTaken); }),
+                      [](Connection&) { throw ApiError(ErrorKind::UsernameTaken); }),
                ApiError);
 }
 
@@ -95,7 +95,7 @@ TEST(Database, FailuresGoToTheInjectedLogger) {
   db.migrate();
   const std::string secret = "hash-" + random_hex();
   EXPECT_THROW(db.run("probe", Retry::Safe,
-                      [&](soci::session& sql) { sql << "SELECT * FROM no_such_table WHERE x = :x", soci::use(secret); }),
+                      [&](Connection& sql) { exec(sql, "SELECT * FROM no_such_table WHERE x = :x", use(secret)); }),
                ApiError);
   log->flush();
   const std::string text = out.str();
@@ -114,12 +114,12 @@ TEST(Postgres, UrlWithoutQueryStringConnects) {
   Database db(base + "/postgres", 2);
   EXPECT_TRUE(db.ping());
   std::string name;
-  db.run("db name", Retry::Safe, [&](soci::session& sql) { sql << "SELECT current_database()", soci::into(name); });
+  db.run("db name", Retry::Safe, [&](Connection& sql) { exec(sql, "SELECT current_database()", into(name)); });
   EXPECT_EQ(name, "postgres");
   // an explicit query string is kept
   Database db2(base + "/postgres?application_name=probe", 1);
   db2.run("app name", Retry::Safe,
-          [&](soci::session& sql) { sql << "SELECT current_setting('application_name')", soci::into(name); });
+          [&](Connection& sql) { exec(sql, "SELECT current_setting('application_name')", into(name)); });
   EXPECT_EQ(name, "probe");
 }
 
@@ -130,20 +130,20 @@ TEST(Postgres, KilledConnectionIsReplacedBeforeUse) {
   Database db(base + "/postgres", 1);
   Database killer(base + "/postgres", 1);
   int pid = 0;
-  db.run("pid", Retry::Safe, [&](soci::session& sql) { sql << "SELECT pg_backend_pid()", soci::into(pid); });
+  db.run("pid", Retry::Safe, [&](Connection& sql) { exec(sql, "SELECT pg_backend_pid()", into(pid)); });
   killer.run("kill", Retry::Safe,
-             [&](soci::session& sql) { sql << "SELECT pg_terminate_backend(:p)", soci::use(pid, "p"); });
+             [&](Connection& sql) { exec(sql, "SELECT pg_terminate_backend(:p)", use(pid, "p")); });
   for (int i = 0; i < 50; ++i) {  // the termination notice arrives asynchronously
     int alive = 1;
-    killer.run("wait", Retry::Safe, [&](soci::session& sql) {
-      sql << "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :p", soci::use(pid, "p"), soci::into(alive);
+    killer.run("wait", Retry::Safe, [&](Connection& sql) {
+      exec(sql, "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :p", use(pid, "p"), into(alive));
     });
     if (alive == 0) break;
   }
   // A write (not retried once sent) still succeeds: the dead connection is replaced before use.
   int new_pid = 0;
   db.run("write", Retry::BeforeSend,
-         [&](soci::session& sql) { sql << "SELECT pg_backend_pid()", soci::into(new_pid); });
+         [&](Connection& sql) { exec(sql, "SELECT pg_backend_pid()", into(new_pid)); });
   EXPECT_NE(new_pid, pid);
 }
 
@@ -154,7 +154,7 @@ TEST(Postgres, StatementTimeoutIsA503AndTheConnectionSurvives) {
   Database db(base + "/postgres", 1, 200);
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    db.run("slow", Retry::Safe, [](soci::session& sql) { sql << "SELECT pg_sleep(3)"; });
+    db.run("slow", Retry::Safe, [](Connection& sql) { exec(sql, "SELECT pg_sleep(3)"); });
     FAIL() << "no error";
   } catch (const ApiError& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
@@ -164,7 +164,7 @@ TEST(Postgres, StatementTimeoutIsA503AndTheConnectionSurvives) {
   EXPECT_TRUE(db.ping());
   std::string timeout;
   db.run("setting", Retry::Safe,
-         [&](soci::session& sql) { sql << "SELECT current_setting('statement_timeout')", soci::into(timeout); });
+         [&](Connection& sql) { exec(sql, "SELECT current_setting('statement_timeout')", into(timeout)); });
   EXPECT_EQ(timeout, "200ms");
 }
 

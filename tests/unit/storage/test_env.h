@@ -41,7 +41,7 @@ class ScratchBackend {
   ScratchBackend& operator=(const ScratchBackend&) = delete;
   ~ScratchBackend() {
     db.reset();  // its connections first: PostgreSQL refuses to drop a database in use
-    if (admin_) admin_->run("drop", Retry::Safe, [&](soci::session& sql) { sql << "DROP DATABASE " + pg_name_; });
+    if (admin_) admin_->run("drop", Retry::Safe, [&](Connection& sql) { exec(sql, "DROP DATABASE " + pg_name_); });
   }
 
   // name: part of the scratch file or database name; pool: connections. Throws
@@ -58,7 +58,7 @@ class ScratchBackend {
       const std::string base = required("JOGTRACK_TEST_PG_URL");
       admin_ = std::make_unique<Database>(base + "/postgres", 1);
       pg_name_ = "jt_" + name + "_" + random_hex();
-      admin_->run("create", Retry::Safe, [&](soci::session& sql) { sql << "CREATE DATABASE " + pg_name_; });
+      admin_->run("create", Retry::Safe, [&](Connection& sql) { exec(sql, "CREATE DATABASE " + pg_name_); });
       url = base + "/" + pg_name_;
     }
     db = std::make_unique<Database>(url, pool);
