@@ -17,15 +17,17 @@ std::string totals_key(std::int64_t owner, const ListRequest& request) {
   for (const auto& value : values) {
     key += '\x1f';
     if (auto* i = std::get_if<std::int64_t>(&value)) {
-      key += "i" + std::to_string(*i);
+      key += 'i';
+      key += std::to_string(*i);
     } else if (auto* d = std::get_if<double>(&value)) {
       // The exact bits: two doubles that print alike may still count apart.
       char bytes[sizeof(double)];
       std::memcpy(bytes, d, sizeof bytes);
-      key += "d";
+      key += 'd';
       key.append(bytes, sizeof bytes);
     } else {
-      key += "s" + std::get<std::string>(value);
+      key += 's';
+      key += std::get<std::string>(value);
     }
   }
   return key;
