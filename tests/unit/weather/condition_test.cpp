@@ -233,11 +233,10 @@ TEST(ConditionJson, OnlyStoredTextSkipsTheUtf8Check) {
   EXPECT_FALSE(stored_condition_from_json("[]"));
 }
 
-// A run's stored text is read by a direct scan when it has exactly the shape
-// condition_to_json writes, else by the SAX reader: both must agree. Random
-// conditions (any finite double, escapes, non-ASCII) and near misses of the
-// shape, read both ways.
-TEST(ConditionJson, TheStoredShapeScanAgreesWithTheReader) {
+// A run's stored text and a cache entry are read alike (the stored reader only
+// skips the UTF-8 check): random conditions (any finite double, escapes,
+// non-ASCII) and near misses of the stored shape, read both ways.
+TEST(ConditionJson, StoredAndCacheReadersAgree) {
   std::mt19937_64 rng(20261130);
   const auto any_double = [&]() -> std::optional<double> {
     switch (rng() % 5) {
