@@ -2,6 +2,7 @@
 // cached per connection by the request's shape; a known total (the count
 // cache, count_caching_run_store.cpp) spares the count while it holds.
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "storage/list_queries.h"
@@ -54,6 +55,16 @@ std::optional<long long> read_runs_version(Database& db, Connection& sql, long l
   return runs_version;
 }
 
+// The COUNT(*) of `kind` (a statement cached by the request's shape, like the page's).
+template <class Emit>
+long long count_of(Database& db, Connection& sql, const char* kind, const ListShape& shape, const OwnerScope& scope,
+                   Emit&& emit) {
+  long long total = 0;
+  run_filtered<CountRow>(db, sql, kind, false, false, shape, scope, std::forward<Emit>(emit),
+                         [&](const CountRow& row) { total = row.total; });
+  return total;
+}
+
 // One page of a list whose total a cache may know: reads the owner's
 // runs_version, takes `known` if it was taken at that version or else
 // count(), then page() unless the page lies past the end.
@@ -85,13 +96,7 @@ VersionedRunPage SociRunStore::list_versioned(std::int64_t owner_id, const ListR
     const ListShape shape(request);
     return versioned_page<RunRecord>(
         db_, sql, owner_id, request, known,
-        [&] {
-          long long total = 0;
-          run_filtered<CountRow>(
-              db_, sql, "list count", false, false, shape, scope, [&] { return queries::run_count(request); },
-              [&](const CountRow& row) { total = row.total; });
-          return total;
-        },
+        [&] { return count_of(db_, sql, "list count", shape, scope, [&] { return queries::run_count(request); }); },
         [&](std::vector<RunRecord>& items) {
           run_filtered<RunRow>(
               db_, sql, "list page", true, true, shape, scope, [&] { return queries::run_page(request); },
@@ -107,13 +112,7 @@ VersionedPage<WeekRow> SociRunStore::weekly_versioned(std::int64_t owner_id, con
     const ListShape shape(request);
     return versioned_page<WeekRow>(
         db_, sql, owner_id, request, known,
-        [&] {
-          long long total = 0;
-          run_filtered<CountRow>(
-              db_, sql, "weekly count", false, false, shape, scope, [&] { return queries::week_count(request); },
-              [&](const CountRow& row) { total = row.total; });
-          return total;
-        },
+        [&] { return count_of(db_, sql, "weekly count", shape, scope, [&] { return queries::week_count(request); }); },
         [&](std::vector<WeekRow>& items) {
           run_filtered<WeekCols>(
               db_, sql, "weekly page", true, true, shape, scope, [&] { return queries::week_page(request); },
